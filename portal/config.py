@@ -1,0 +1,195 @@
+"""Configuration: defaults with comments, ``PORTAL_*`` environment overrides.
+
+Configuration is read once when the app starts, checked, and then treated as read-only.
+A bad or missing value stops the app with a :class:`ConfigError` that names the variable.
+Settings an administrator may change at run time live in the database, not here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected one of 1/0, true/false, yes/no, on/off")
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("expected a positive whole number")
+    return value
+
+
+def _database_url(raw: str) -> str:
+    scheme = urlsplit(raw).scheme.split("+")[0]
+    if scheme not in {"sqlite", "postgresql"}:
+        raise ValueError("expected a sqlite:/// or postgresql:// URL")
+    return raw
+
+
+def _redis_url(raw: str) -> str:
+    if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
+        raise ValueError("expected a redis:// URL")
+    return raw
+
+
+def _environment(raw: str) -> str:
+    if raw not in {"development", "production"}:
+        raise ValueError("expected 'development' or 'production'")
+    return raw
+
+
+def _language(raw: str) -> str:
+    from portal.i18n.languages import LANGUAGES
+
+    if raw not in LANGUAGES:
+        raise ValueError("expected one of " + ", ".join(sorted(LANGUAGES)))
+    return raw
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration value: its environment variable, parser, default and meaning."""
+
+    key: str
+    parse: Callable[[str], Any]
+    default: Any
+    doc: str
+
+    @property
+    def env(self) -> str:
+        return "PORTAL_" + self.key
+
+
+# The table below is the single source of the configuration reference in README.md
+# (tests/test_config.py checks that every setting is documented there).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", _environment, "development",
+            "`production` requires an explicit secret key and turns on secure cookies."),
+    Setting("SECRET_KEY", str, None,
+            "Signs sessions and tokens. Required in production; in development a random key "
+            "is kept in the instance folder."),
+    Setting("INSTANCE_PATH", str, None,
+            "Folder for the embedded defaults (SQLite file, uploads, search index). "
+            "Default: `instance/` beside the code."),
+    Setting("DATABASE_URL", _database_url, None,
+            "SQLAlchemy URL. Default: SQLite file `portal.sqlite3` in the instance folder; "
+            "e.g. `postgresql+psycopg://user@host/portal`."),
+    Setting("UPLOAD_DIR", str, None, "Folder for uploaded files. Default: `instance/uploads`."),
+    Setting("SEARCH_DIR", str, None, "Folder for the Whoosh index. Default: `instance/search`."),
+    Setting("REDIS_URL", _redis_url, None,
+            "Redis for rate limits shared by every worker. Default: in-process memory."),
+    Setting("MAX_UPLOAD_MB", _positive_int, 50, "Largest request body accepted, in megabytes."),
+    Setting("DEFAULT_LANGUAGE", _language, "vi", "Interface language for new visitors."),
+    Setting("HTTPS", _bool, None,
+            "Served over HTTPS: secure cookies and HSTS. Default: on in production."),
+    Setting("LOGIN_RATE_LIMIT", str, "10 per minute;100 per day",
+            "Flask-Limiter limit on sign-in attempts per client address."),
+    Setting("SIGNUP_RATE_LIMIT", str, "5 per minute;50 per day",
+            "Flask-Limiter limit on sign-ups per client address."),
+    Setting("RESET_TOKEN_HOURS", _positive_int, 24, "Hours a password-reset link stays valid."),
+    Setting("LOG_LEVEL", str, "INFO", "Python logging level."),
+    Setting("PROXY_COUNT", int, 0,
+            "Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted."),
+)
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(overrides: Mapping[str, Any] | None = None,
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every setting from ``environ`` (default ``os.environ``), apply ``overrides``
+    (Flask config keys, used by tests) and return the checked Flask configuration."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None or raw == "":
+            values[setting.key] = setting.default
+            continue
+        try:
+            values[setting.key] = setting.parse(raw)
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"{setting.env}={raw!r} is not valid: {exc}") from None
+
+    for key, value in overrides.items():
+        if key.startswith("PORTAL_"):
+            values[key.removeprefix("PORTAL_")] = value
+
+    production = values["ENV"] == "production"
+    instance = Path(values["INSTANCE_PATH"] or _ROOT / "instance").resolve()
+    https = production if values["HTTPS"] is None else values["HTTPS"]
+
+    secret = values["SECRET_KEY"]
+    if not secret:
+        if production:
+            raise ConfigError("PORTAL_SECRET_KEY is required when PORTAL_ENV=production")
+        secret = _development_secret(instance)
+    elif len(secret) < 16:
+        raise ConfigError("PORTAL_SECRET_KEY is too short: use at least 16 characters")
+
+    database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'portal.sqlite3'}"
+    config: dict[str, Any] = {
+        "PORTAL_ENV": values["ENV"],
+        "SECRET_KEY": secret,
+        "PORTAL_INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PORTAL_UPLOAD_DIR": str(values["UPLOAD_DIR"] or instance / "uploads"),
+        "PORTAL_SEARCH_DIR": str(values["SEARCH_DIR"] or instance / "search"),
+        "PORTAL_REDIS_URL": values["REDIS_URL"],
+        "RATELIMIT_STORAGE_URI": values["REDIS_URL"] or "memory://",
+        "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
+        "PORTAL_DEFAULT_LANGUAGE": values["DEFAULT_LANGUAGE"],
+        "PORTAL_HTTPS": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PORTAL_LOGIN_RATE_LIMIT": values["LOGIN_RATE_LIMIT"],
+        "PORTAL_SIGNUP_RATE_LIMIT": values["SIGNUP_RATE_LIMIT"],
+        "PORTAL_RESET_TOKEN_HOURS": values["RESET_TOKEN_HOURS"],
+        "PORTAL_LOG_LEVEL": values["LOG_LEVEL"].upper(),
+        "PORTAL_PROXY_COUNT": values["PROXY_COUNT"],
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    }
+    # Plain Flask keys (tests use TESTING, WTF_CSRF_ENABLED, ...) are applied last.
+    keys = {s.key for s in SETTINGS}
+    config.update({k: v for k, v in overrides.items()
+                   if not (k.startswith("PORTAL_") and k.removeprefix("PORTAL_") in keys)})
+    return config
+
+
+def _development_secret(instance: Path) -> str:
+    """A random key kept in the instance folder so sessions survive restarts in development."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

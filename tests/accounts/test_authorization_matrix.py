@@ -1,0 +1,107 @@
+"""Every route, requested as every role and as an anonymous visitor, answers as the policy
+says. A new route fails this test until its policy is written here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+ROLES = ("anonymous", "learner", "teacher", "staff", "reviewer", "approver", "admin")
+
+# Who may open what: "public" (everyone), "guest" (anonymous visitors; signed-in users are
+# redirected), "signed_in" (any account), "admin".
+POLICY = {
+    "static": "public",
+    "pages.home": "public",
+    "pages.health": "public",
+    "language.choose": "public",
+    "accounts.sign_up": "guest",
+    "accounts.sign_in": "guest",
+    "accounts.forgot_password": "public",
+    "accounts.reset_password": "public",
+    "accounts.sign_out": "signed_in",
+    "accounts.profile": "signed_in",
+    "accounts.change_password": "signed_in",
+    "accounts.download_data": "signed_in",
+    "accounts.delete_account": "signed_in",
+}
+PREFIX_POLICY = {"accounts_admin.": "admin", "places.": "admin"}
+
+
+def policy_of(endpoint: str) -> str:
+    if endpoint in POLICY:
+        return POLICY[endpoint]
+    for prefix, policy in PREFIX_POLICY.items():
+        if endpoint.startswith(prefix):
+            return policy
+    raise AssertionError(f"no access policy written for route {endpoint!r}")
+
+
+def expected_statuses(policy: str, role: str) -> set[int]:
+    """Acceptable answers: a redirect to sign-in counts as refusal for anonymous visitors."""
+    ok = {200, 302, 303, 400, 404, 422}  # let in (404/400/422: the sample object or form)
+    if policy == "public":
+        return ok
+    if policy == "guest":
+        return ok if role == "anonymous" else {302}
+    if role == "anonymous":
+        return {302}
+    if policy == "signed_in":
+        return ok
+    if policy == "admin":
+        return ok if role == "admin" else {403}
+    raise AssertionError(policy)
+
+
+def sample_path(rule) -> str:  # type: ignore[no-untyped-def]
+    """The rule's URL with sample values for its arguments."""
+    path = rule.rule
+    for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
+        value = "1" if converter == "int" else ("portal.css" if name == "filename" else "x1")
+        path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?" + name + ">", value, path)
+    return path
+
+
+@pytest.fixture
+def users_by_role(make_user):
+    scopes = {"staff": ("centre", "c1"), "reviewer": ("commune", "00004"),
+              "approver": ("province", "01")}
+    return {role: make_user(roles=(role,), scopes=scopes) for role in ROLES[1:]}
+
+
+def test_every_route_answers_every_role_as_its_policy_says(app, client, users_by_role, sign_in):
+    rules = [r for r in app.url_map.iter_rules()]
+    assert len(rules) > 15
+    failures = []
+    for role in ROLES:
+        if role != "anonymous":
+            client.post("/sign-out")
+            sign_in(users_by_role[role])
+        for rule in rules:
+            policy = policy_of(rule.endpoint)
+            method = "GET" if "GET" in rule.methods else "POST"
+            if rule.endpoint in {"accounts.sign_out", "accounts.delete_account"} or (
+                    rule.endpoint == "language.choose" and method == "POST"):
+                method = "GET" if "GET" in rule.methods else "HEAD"
+            if method == "HEAD":
+                continue  # signing out or deleting would end the session under test
+            path = sample_path(rule)
+            response = client.open(path, method=method)
+            response.close()
+            allowed = expected_statuses(policy, role)
+            if response.status_code not in allowed:
+                failures.append(f"{role:9} {method} {path} ({rule.endpoint}, {policy}): "
+                                f"{response.status_code}, expected {sorted(allowed)}")
+            if role == "anonymous" and response.status_code == 302 and policy not in (
+                    "public", "guest"):
+                assert "/sign-in" in response.headers["Location"]
+    assert not failures, "\n".join(failures)
+
+
+def test_sign_out_needs_a_post_and_a_session(client, make_user, sign_in):
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out").status_code == 302  # anonymous: sent to sign in
+    sign_in(make_user())
+    assert client.post("/sign-out").status_code == 302
+    assert client.get("/profile").status_code == 302

@@ -1,0 +1,163 @@
+"""Shared fixtures: the app on each database backend, a rolled-back ``db`` per test, a
+test client, and factories.
+
+The suite runs on SQLite, and also on PostgreSQL when ``PORTAL_TEST_DATABASE_URL`` points at a
+server (e.g. ``postgresql://postgres@127.0.0.1:5432/postgres``): tests then create their own
+database there and drop it at the end. Every test that uses ``app`` runs once per backend.
+The schema is made by the migrations, as in production.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db as _db
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+PASSWORD = "correct horse battery"
+
+
+@contextlib.contextmanager
+def scratch_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new, empty database on ``backend``; dropped afterwards."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "portal.sqlite3"
+        yield f"sqlite:///{path}"
+        return
+    server = make_url(PG_URL or "")
+    server = server.set(drivername="postgresql+psycopg")
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def make_app(database_url: str, instance: Any, **overrides: Any) -> Flask:
+    return create_app({
+        "TESTING": True,
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_PATH": str(instance),
+        "PORTAL_SECRET_KEY": "test-secret-key-0123456789",
+        "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute",
+        "PORTAL_SIGNUP_RATE_LIMIT": "1000 per minute",
+        "WTF_CSRF_ENABLED": False,
+        **overrides,
+    })
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+        ) -> Iterator[Flask]:
+    """The portal on one backend, its schema made by ``flask db upgrade``."""
+    with scratch_database(request.param, tmp_path_factory) as url:
+        application = make_app(url, tmp_path_factory.mktemp("instance"))
+        application.test_client_class = IsolatedClient
+        with application.app_context():
+            upgrade()
+        yield application
+        with application.app_context():
+            _db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context (and so its own ``g`` and
+    signed-in user), even when the test holds an app context open."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class _ConnectionSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks an engine by itself; this one always uses the
+    test's connection."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self.bind
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    """The database inside a transaction that is rolled back after the test. Requests made
+    by the test client commit to savepoints of that transaction."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {"class_": _ConnectionSession, "bind": connection,
+             "join_transaction_mode": "create_savepoint"})
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db: Any) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """Create a user: ``make_user(roles=("teacher",), phone="0912345678")``."""
+    from portal.accounts import operations
+    from portal.accounts.identifiers import normalise_phone
+    from portal.accounts.models import Role
+
+    counter = iter(range(10_000, 99_999))
+
+    def factory(*, full_name: str = "Nguyễn Thị Lan", phone: str | None = None,
+                email: str | None = None, password: str = PASSWORD,
+                roles: tuple[str, ...] = ("learner",), scopes: dict[str, tuple[str, str]]
+                | None = None, **profile: Any) -> Any:
+        if phone is None and email is None:
+            phone = f"0912{next(counter):06d}"[:10]
+        user = operations.create_user(
+            full_name=full_name, password=password,
+            phone=normalise_phone(phone) if phone else None, email=email, roles=())
+        for role in roles:
+            scope = (scopes or {}).get(role, (None, None))
+            operations.grant_role(user, Role(role), scope_kind=scope[0], scope_code=scope[1])
+        for name, value in profile.items():
+            setattr(user, name, value)
+        db.session.flush()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Callable[..., Any]:
+    """Sign ``user`` in on the test client."""
+
+    def do(user: Any, password: str = PASSWORD) -> Any:
+        response = client.post("/sign-in", data={"identifier": user.sign_in_name,
+                                                 "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do

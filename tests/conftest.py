@@ -161,3 +161,23 @@ def sign_in(client: FlaskClient) -> Callable[..., Any]:
         return response
 
     return do
+
+
+@pytest.fixture
+def small_places(db: Any) -> tuple[Any, Any]:
+    """A province and one of its communes, in force since 1 July 2025."""
+    from datetime import date
+
+    from portal.places.models import AdminUnit
+    from portal.text import fold
+
+    def unit(**fields: Any) -> Any:
+        row = AdminUnit(search_name=fold(fields["name"]), valid_from=date(2025, 7, 1), **fields)
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    province = unit(level="province", code="68", kind="province", name="Tỉnh Lâm Đồng")
+    commune = unit(level="commune", code="24820", kind="commune", name="Xã Đam Rông 1",
+                   parent_id=province.id)
+    return province, commune

@@ -190,10 +190,9 @@ class GrantRoleForm(FlaskForm):
                        validators=[InputRequired()])
     scope_kind = SelectField(
         _l("Scope"), choices=_choices({k.value: v for k, v in SCOPE_LABELS.items()}, _l("None")),
-        validators=[Optional()],
         description=_l("Centre staff act for a centre; reviewers and approvers for a commune "
                        "or a province."))
-    scope_code = StringField(_l("Scope code"), validators=[Optional(), Length(max=32)],
+    scope_code = StringField(_l("Scope code"), validators=[Length(max=32)],
                              description=_l("The centre's code, or the official code of the "
                                             "commune or province."))
     submit = SubmitField(_l("Grant role"))

@@ -27,6 +27,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     for step in (
         configure_logging,
         configure_folders,
+        configure_storage,
         configure_proxy,
         configure_database,
         configure_i18n,
@@ -51,6 +52,12 @@ def configure_logging(app: Flask) -> None:
 def configure_folders(app: Flask) -> None:
     for key in ("PORTAL_INSTANCE_PATH", "PORTAL_UPLOAD_DIR", "PORTAL_SEARCH_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+
+def configure_storage(app: Flask) -> None:
+    from portal import storage
+
+    storage.init_app(app)
 
 
 def configure_proxy(app: Flask) -> None:
@@ -136,8 +143,9 @@ def register_cli(app: Flask) -> None:
     from portal.demo import demo_cli
     from portal.i18n.cli import translate_cli
     from portal.places.cli import places_cli
+    from portal.storage import storage_cli
 
-    for group in (accounts_cli, demo_cli, translate_cli, places_cli):
+    for group in (accounts_cli, demo_cli, translate_cli, places_cli, storage_cli):
         app.cli.add_command(group)
 
 

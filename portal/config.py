@@ -55,6 +55,26 @@ def _environment(raw: str) -> str:
     return raw
 
 
+def _storage(raw: str) -> str:
+    if raw not in {"local", "s3"}:
+        raise ValueError("expected 'local' or 's3'")
+    return raw
+
+
+def _http_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("expected an http:// or https:// URL")
+    return raw
+
+
+def _s3_prefix(raw: str) -> str:
+    from portal.storage import validate_key
+
+    prefix = raw.strip("/")
+    return validate_key(prefix) if prefix else ""
+
+
 def _language(raw: str) -> str:
     from portal.i18n.languages import LANGUAGES
 
@@ -91,7 +111,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", _database_url, None,
             "SQLAlchemy URL. Default: SQLite file `portal.sqlite3` in the instance folder; "
             "e.g. `postgresql+psycopg://user@host/portal`."),
-    Setting("UPLOAD_DIR", str, None, "Folder for uploaded files. Default: `instance/uploads`."),
+    Setting("UPLOAD_DIR", str, None,
+            "Folder for uploaded files with `PORTAL_STORAGE=local`. Default: `instance/uploads`."),
+    Setting("STORAGE", _storage, "local",
+            "Where uploaded files are kept: `local` (the upload folder) or `s3` (a bucket on "
+            "any S3-compatible server)."),
+    Setting("S3_BUCKET", str, None,
+            "Bucket for uploaded files; required with `PORTAL_STORAGE=s3`. It must already "
+            "exist."),
+    Setting("S3_ENDPOINT_URL", _http_url, None,
+            "S3-compatible server, e.g. `http://127.0.0.1:8333` (path-style addressing). "
+            "Default: Amazon S3."),
+    Setting("S3_REGION", str, "us-east-1", "Region the bucket lives in."),
+    Setting("S3_ACCESS_KEY_ID", str, None,
+            "Access key for the bucket. Default: boto3's own credential chain (environment, "
+            "`~/.aws`, instance role)."),
+    Setting("S3_SECRET_ACCESS_KEY", str, None,
+            "Secret for `PORTAL_S3_ACCESS_KEY_ID`; set both or neither."),
+    Setting("S3_PREFIX", _s3_prefix, "",
+            "Folder-like prefix for every key, to share a bucket, e.g. `portal/uploads`."),
     Setting("SEARCH_DIR", str, None, "Folder for the Whoosh index. Default: `instance/search`."),
     Setting("REDIS_URL", _redis_url, None,
             "Redis for rate limits shared by every worker. Default: in-process memory."),
@@ -145,6 +183,12 @@ def load(overrides: Mapping[str, Any] | None = None,
     elif len(secret) < 16:
         raise ConfigError("PORTAL_SECRET_KEY is too short: use at least 16 characters")
 
+    if values["STORAGE"] == "s3" and not values["S3_BUCKET"]:
+        raise ConfigError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
+    if bool(values["S3_ACCESS_KEY_ID"]) != bool(values["S3_SECRET_ACCESS_KEY"]):
+        raise ConfigError("PORTAL_S3_ACCESS_KEY_ID and PORTAL_S3_SECRET_ACCESS_KEY go together: "
+                          "set both, or neither to use boto3's credential chain")
+
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'portal.sqlite3'}"
     config: dict[str, Any] = {
         "PORTAL_ENV": values["ENV"],
@@ -153,6 +197,13 @@ def load(overrides: Mapping[str, Any] | None = None,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PORTAL_UPLOAD_DIR": str(values["UPLOAD_DIR"] or instance / "uploads"),
         "PORTAL_SEARCH_DIR": str(values["SEARCH_DIR"] or instance / "search"),
+        "PORTAL_STORAGE": values["STORAGE"],
+        "PORTAL_S3_BUCKET": values["S3_BUCKET"],
+        "PORTAL_S3_ENDPOINT_URL": values["S3_ENDPOINT_URL"],
+        "PORTAL_S3_REGION": values["S3_REGION"],
+        "PORTAL_S3_ACCESS_KEY_ID": values["S3_ACCESS_KEY_ID"],
+        "PORTAL_S3_SECRET_ACCESS_KEY": values["S3_SECRET_ACCESS_KEY"],
+        "PORTAL_S3_PREFIX": values["S3_PREFIX"] or "",
         "PORTAL_REDIS_URL": values["REDIS_URL"],
         "RATELIMIT_STORAGE_URI": values["REDIS_URL"] or "memory://",
         "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,

@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(FLASK) translate compile
+	$(BIN)/python -m portal.i18n.cli compile
 
 migrate: install
 	$(FLASK) db upgrade

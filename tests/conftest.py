@@ -32,6 +32,13 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PASSWORD = "correct horse battery"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the message catalogues, so a plain ``pytest`` sees today's translations."""
+    from portal.i18n.cli import compile_all
+
+    compile_all()
+
+
 @contextlib.contextmanager
 def scratch_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A new, empty database on ``backend``; dropped afterwards."""

@@ -75,19 +75,19 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-REDIS_URL = __import__("os").environ.get("PORTAL_TEST_REDIS_URL")
+# The machine's Redis (database 15 by default; set PORTAL_TEST_REDIS_URL to use another).
+REDIS_URL = __import__("os").environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-@pytest.mark.parametrize("redis_url", [REDIS_URL] if REDIS_URL else [], ids=["redis"])
-def test_rate_limits_are_shared_by_workers_through_redis(tmp_path, app, redis_url):
+def test_rate_limits_are_shared_by_workers_through_redis(tmp_path, app):
     """Two app instances (two gunicorn workers) count sign-in attempts together."""
     import uuid
 
     prefix = f"portal-test-{uuid.uuid4().hex}"
     workers = [make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / str(i),
-                        PORTAL_REDIS_URL=redis_url, PORTAL_LOGIN_RATE_LIMIT="4 per minute",
+                        PORTAL_REDIS_URL=REDIS_URL, PORTAL_LOGIN_RATE_LIMIT="4 per minute",
                         RATELIMIT_KEY_PREFIX=prefix) for i in range(2)]
-    assert workers[0].config["RATELIMIT_STORAGE_URI"] == redis_url
+    assert workers[0].config["RATELIMIT_STORAGE_URI"] == REDIS_URL
     codes = [workers[i % 2].test_client().post("/sign-in", data={
         "identifier": "0912345678", "password": "x"}).status_code for i in range(6)]
     assert codes == [200, 200, 200, 200, 429, 429]

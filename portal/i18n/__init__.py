@@ -1,9 +1,14 @@
 """Interface language selection, message fallback chains and formatting locales.
 
 Every request gets ``g.language`` (a :class:`~portal.i18n.languages.Language`) chosen from, in
-order: ``?lang=``, the signed-in user's saved language, the ``lang`` cookie, the
+order: ``?lang=``, the ``lang`` cookie, the signed-in user's saved language, the
 ``Accept-Language`` header, and the configured default. Anything unknown or malformed is
 ignored, so a bad code can never break a page.
+
+The cookie comes before the profile because it records the latest choice made on this device:
+the footer links (``?lang=``) set only the cookie, since a GET must not change the profile,
+and without this order a signed-in user's click would last a single page. The language page
+(a POST) sets both, and on a new device the profile decides.
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ class ChainDomain(Domain):
     def __init__(self, directory: Path) -> None:
         super().__init__(translation_directories=[str(directory)])
         self._chains: dict[str, NullTranslations] = {}
+
+    def clear(self) -> None:
+        """Forget the loaded catalogues (after ``flask translate compile`` in a running
+        process, e.g. in tests); they are loaded again on next use."""
+        self._chains.clear()
 
     def get_translations(self) -> NullTranslations:
         language = current_language()
@@ -75,10 +85,9 @@ def select_language(default: str) -> Language:
     """Choose the interface language for the current request."""
     from flask_login import current_user
 
-    candidates = [request.args.get("lang")]
+    candidates = [request.args.get("lang"), request.cookies.get(COOKIE)]
     if current_user and current_user.is_authenticated:
         candidates.append(current_user.language)
-    candidates.append(request.cookies.get(COOKIE))
     for tag in candidates:
         language = parse(tag)
         if language is not None:
@@ -115,7 +124,8 @@ def init_app(app: Flask, babel: Babel) -> None:
         return {
             "current_language": language,
             "languages": list(LANGUAGES.values()),
-            "fallback_language": LANGUAGES[language.fallback[0]],
+            "fallback_language": LANGUAGES[language.fallback[0]] if language.fallback
+            else language,
         }
 
 

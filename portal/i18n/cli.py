@@ -26,7 +26,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileParser, write_po
 from flask.cli import AppGroup
 
 from portal.i18n import TRANSLATIONS_DIR
@@ -36,6 +36,7 @@ ROOT = TRANSLATIONS_DIR.parent
 POT = TRANSLATIONS_DIR / "messages.pot"
 BABEL_CFG = ROOT / "babel.cfg"
 PROJECT = "lifelong-learning-portal"
+COPYRIGHT = "the Lifelong Learning Portal contributors"
 DOMAIN = "messages"
 
 #: Call names whose string arguments are messages (Flask-Babel's, and the house's ``_l``).
@@ -56,7 +57,8 @@ UNKNOWN_PLURAL_FORMS = "nplurals=1; plural=0;"
 WIDTH = 76
 
 _DATE_LINE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.MULTILINE)
-_PLACEHOLDER = re.compile(r"%(?:\((\w*)\))?[-#0 +]?(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrs%])")
+_PLACEHOLDER = re.compile(
+    r"%(?:\((\w*)\))?[-#0 +]?(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrs%])")
 
 
 def po_path(code: str) -> Path:
@@ -90,7 +92,8 @@ def extract_catalog(root: Path = ROOT, mapping: Path = BABEL_CFG) -> Catalog:
         relative = Path(os.path.relpath(dirpath, root)).parts
         return walk_all or not relative or relative[0] in tops
 
-    catalog = Catalog(project=PROJECT, version="1.0", charset="utf-8", fuzzy=False)
+    catalog = Catalog(project=PROJECT, version="1.0", charset="utf-8", fuzzy=False,
+                      copyright_holder=COPYRIGHT)
     for filename, lineno, message, comments, context in extract_from_dir(
         root, method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
         strip_comment_tags=False, directory_filter=directory_filter,
@@ -130,9 +133,35 @@ def _atomic_write(path: Path, content: bytes) -> None:
         raise
 
 
-def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+class PortalCatalog(Catalog):
+    """A catalogue that always writes its ``Plural-Forms`` header: Babel leaves it out for
+    a locale CLDR does not know, and would then read the catalogue back with two forms."""
+
+    def _get_mime_headers(self) -> list[tuple[str, str]]:
+        headers = super()._get_mime_headers()
+        if not any(name == "Plural-Forms" for name, _ in headers):
+            names = [name for name, _ in headers]
+            at = names.index("MIME-Version") if "MIME-Version" in names else len(headers)
+            headers.insert(at, ("Plural-Forms", self.plural_forms))
+        return headers
+
+    mime_headers = property(_get_mime_headers, Catalog._set_mime_headers)  # type: ignore[assignment]
+
+
+def read_catalog(path: Path, locale: str | None = None) -> PortalCatalog:
+    """Read a .po/.pot file, whether or not CLDR knows its locale."""
+    catalog = PortalCatalog(locale=locale, domain=DOMAIN)
     with path.open("rb") as fileobj:
-        return read_po(fileobj, locale=locale, domain=DOMAIN)
+        PoFileParser(catalog, ignore_obsolete=False).parse(fileobj)
+    return catalog
+
+
+def plural_forms(code: str) -> str | None:
+    """The plural rule a language's catalogue must declare. Languages formatted with another
+    locale's data (CLDR lacks them) have no grammatical plural, like Vietnamese; ``None``
+    means CLDR's rule for the language."""
+    language = LANGUAGES[code]
+    return UNKNOWN_PLURAL_FORMS if language.formatting_locale != code else None
 
 
 # --- update --------------------------------------------------------------------------------
@@ -141,18 +170,18 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 def new_catalog(code: str) -> Catalog:
     """An empty catalogue for ``code``; languages CLDR lacks get a one-form plural rule."""
     language = LANGUAGES[code]
-    catalog = Catalog(locale=code, domain=DOMAIN, project=PROJECT, version="1.0",
-                      charset="utf-8", fuzzy=False,
-                      language_team=f"{language.english} <translate@hoctapsuotdoi.vn>")
-    if catalog.locale is None:
-        catalog.mime_headers = [("Plural-Forms", UNKNOWN_PLURAL_FORMS)]
-    if not language.reviewed and code != "km":
+    catalog = PortalCatalog(locale=code, domain=DOMAIN, project=PROJECT, version="1.0",
+                            charset="utf-8", fuzzy=False, copyright_holder=COPYRIGHT,
+                            language_team=f"{language.english} reviewers")
+    if plural_forms(code):
+        catalog.mime_headers = [("Plural-Forms", plural_forms(code))]
+    if not language.reviewed:
         catalog.header_comment = (
             f"# {language.english} ({language.endonym}) messages of the Lifelong Learning Portal.\n"
             "#\n"
-            "# Seed catalogue: the few translations here are marked\n"
-            f"#   #. {SEED_COMMENT}\n"
-            "# and must be checked by a native speaker (see translations/README.md).\n"
+            "# Not yet reviewed. Each seed translation carries the extracted comment\n"
+            f"#   {SEED_COMMENT}\n"
+            "# until a native speaker has checked it (see translations/README.md).\n"
             "# Messages left empty are shown in Vietnamese, then English.\n"
         )
     return catalog
@@ -175,11 +204,10 @@ def update_catalog(catalog: Catalog, template: Catalog) -> Catalog:
         if msgid in template and msgid not in catalog:
             catalog[msgid] = message
             del catalog.obsolete[key]
-    plural_forms = catalog.plural_forms
+    rule = catalog.plural_forms
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False,
                    keep_user_comments=True, update_creation_date=False)
-    if catalog.locale is None:
-        catalog.mime_headers = [("Plural-Forms", plural_forms)]
+    catalog.mime_headers = [("Plural-Forms", rule)]
     for message in catalog:
         key = message.id if isinstance(message.id, str) else (message.id or ("",))[0]
         if message.id and key in seeds and message.string and not is_seed(message):
@@ -191,6 +219,8 @@ def update_language(code: str, template: Catalog) -> bool:
     """Bring one language's catalogue up to date with ``template``; True if it changed."""
     path = po_path(code)
     catalog = read_catalog(path, code) if path.exists() else new_catalog(code)
+    if plural_forms(code):
+        catalog.mime_headers = [("Plural-Forms", plural_forms(code))]
     update_catalog(catalog, template)
     return write_if_changed(path, render_po(catalog))
 
@@ -299,7 +329,7 @@ def compile_all(codes: Iterable[str] | None = None) -> list[Stats]:
 translate_cli = AppGroup("translate", help="Manage the interface message catalogues.")
 
 
-@translate_cli.command("extract")
+@translate_cli.command("extract", with_appcontext=False)
 def extract() -> None:
     """Extract messages from the code and templates into translations/messages.pot."""
     template = extract_catalog()
@@ -308,7 +338,7 @@ def extract() -> None:
                f"{len(template)} messages")
 
 
-@translate_cli.command("update")
+@translate_cli.command("update", with_appcontext=False)
 @click.argument("codes", nargs=-1)
 def update(codes: tuple[str, ...]) -> None:
     """Merge messages.pot into every language's catalogue (or only CODES), creating missing
@@ -324,7 +354,20 @@ def update(codes: tuple[str, ...]) -> None:
                    f"{stats.translated}/{stats.total} translated")
 
 
-@translate_cli.command("compile")
+@translate_cli.command("missing", with_appcontext=False)
+@click.argument("code")
+def missing(code: str) -> None:
+    """List the messages CODE's catalogue lacks (empty or fuzzy), as they fall back."""
+    if code not in LANGUAGES:
+        raise click.BadParameter(f"not offered in portal/i18n/languages.py: {code}")
+    catalog = read_catalog(po_path(code), code)
+    for message in catalog:
+        if message.id and (message.fuzzy or not is_translated(message)):
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            click.echo(f"{'fuzzy' if message.fuzzy else 'empty'}\t{msgid}")
+
+
+@translate_cli.command("compile", with_appcontext=False)
 def compile_() -> None:
     """Compile every catalogue to .mo (the build does this; .mo files are not committed).
     Fails if a translation's placeholders differ from its source text."""

@@ -26,7 +26,9 @@ class Language:
     script: str  # ISO 15924: Latn, Khmr, Cham, Tavt
     formatting_locale: str  # a CLDR locale that Babel has data for
     fallback: tuple[str, ...]  # languages tried, in order, for a message missing here
-    reviewed: bool = True  # False: seed translations awaiting review by native speakers
+    # False while the catalogue holds seed translations that native speakers have not
+    # checked; pages in the language then say that untranslated text is shown in Vietnamese.
+    reviewed: bool = True
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -36,20 +38,35 @@ class Language:
 
 _MINORITY = ("vi", "en")
 
+# Endonyms, as each language's speakers write its name (checked 2026):
+#   Klei Êđê     vi.wikipedia "Tiếng Ê Đê" (klei: word, speech)
+#   Tơlơi Jrai   en.wikipedia "Jarai language" (tơlơi: word, speech)
+#   Bahnar       vi.wikipedia "Tiếng Ba Na" (the Bahnar spelling; Vietnamese writes "Ba Na")
+#   ꨌꩌ          "Cam" in Cham script: en.wikipedia "Cham language"
+#   ꪼꪕꪒꪾ         "Tai Dam" in Tai Viet: omniglot.com/writing/taidam.htm,
+#                r12a.github.io/scripts/taiviet/blt.html
+#   Hmôngz       Vietnam's Hmong orthography of 1961 (vi.wikipedia "Chữ Hmông Việt":
+#                "Ntơưr Hmôngz Viêx Nangz"); RPA, used abroad, writes "Hmoob"
+#   Mnông        the Vietnamese-alphabet spelling used in Vietnam; Cambodia writes Bunong
+#   Tiểng Tày    en.wikipedia "Tày language" (tiểng = language)
+# ``reviewed=False`` until native speakers have checked the catalogue and the name: see
+# translations/README.md.
+
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
         Language("vi", "Tiếng Việt", "Vietnamese", "Latn", "vi", ("en",)),
-        Language("en", "English", "English", "Latn", "en", ("vi",)),
+        # English is the source language: a message missing in English shows its msgid.
+        Language("en", "English", "English", "Latn", "en", ()),
         Language("km", "ខ្មែរ", "Khmer", "Khmr", "km", _MINORITY, reviewed=False),
         Language("rad", "Klei Êđê", "Ede", "Latn", "vi", _MINORITY, reviewed=False),
         Language("jra", "Tơlơi Jrai", "Jrai", "Latn", "vi", _MINORITY, reviewed=False),
         Language("bdq", "Bahnar", "Bahnar", "Latn", "vi", _MINORITY, reviewed=False),
         Language("cjm", "ꨌꩌ", "Cham", "Cham", "vi", _MINORITY, reviewed=False),
         Language("blt", "ꪼꪕꪒꪾ", "Tai Dam", "Tavt", "vi", _MINORITY, reviewed=False),
-        Language("hmn", "Hmoob", "Hmong", "Latn", "vi", _MINORITY, reviewed=False),
+        Language("hmn", "Hmôngz", "Hmong", "Latn", "vi", _MINORITY, reviewed=False),
         Language("cmo", "Mnông", "Mnong", "Latn", "vi", _MINORITY, reviewed=False),
-        Language("tyz", "Tày", "Tày", "Latn", "vi", _MINORITY, reviewed=False),
+        Language("tyz", "Tiểng Tày", "Tày", "Latn", "vi", _MINORITY, reviewed=False),
     )
 }
 

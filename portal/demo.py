@@ -37,12 +37,37 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[tuple[Role, str | None, str | None]
 
 
 def _demo_commune_code() -> str | None:
-    """A commune in force today, for scoping the demo officers (None before places load)."""
+    """A commune of Đắk Lắk (an Ede heartland) in force today, for the demo officers and
+    village; None before `flask places load`."""
     from portal.places import queries as places
 
-    query = places.units_in_force(places.today(), level="commune")
-    first = db.session.scalars(query.limit(1)).first()
-    return first.code if first else None
+    communes = places.current_communes("66")
+    communes = [c for c in communes if c.name.startswith("Xã Ea")] or communes or list(
+        db.session.scalars(places.units_in_force(places.today(), level="commune").limit(1)))
+    return communes[0].code if communes else None
+
+
+def _demo_village(commune_code: str | None):  # type: ignore[no-untyped-def]
+    """A village with one household: an Ede mother with an account, her child and her
+    mother without accounts (created once)."""
+    from portal.places import operations as places_ops
+    from portal.places import queries as places
+
+    if commune_code is None:
+        return None
+    commune = places.current_commune(commune_code)
+    village = places.active_village_named(commune, "Buôn Ea Sinh")
+    if village is not None:
+        return village
+    village = places_ops.create_village(commune, name="Buôn Ea Sinh", kind="other")
+    household = places_ops.create_household(village, name="Hộ bà H'Hen Niê")
+    mother = queries.user_by_identifier("0912000007")
+    places_ops.add_member(household, relation="head", user=mother)
+    places_ops.add_member(household, relation="child", full_name="Y Bhin Niê",
+                          birth_year=2014, gender="male")
+    places_ops.add_member(household, relation="parent", full_name="H'Ngăm Niê",
+                          birth_year=1952, gender="female")
+    return village
 
 
 @demo_cli.command("load")
@@ -64,8 +89,11 @@ def load() -> None:
                 scope_code = commune or "00001"
             operations.grant_role(user, role, scope_kind=scope_kind, scope_code=scope_code)
         created += 1
+    village = _demo_village(commune)
     db.session.commit()
     click.echo(f"demo accounts: {created} created, {len(DEMO_USERS) - created} already there")
+    if village is not None:
+        click.echo(f"demo village: {village.name}, {village.commune.name}")
     click.echo(f"sign in at http://127.0.0.1:5000/sign-in with password {DEMO_PASSWORD!r}:")
     for sign_in, name, language, roles in DEMO_USERS:
         role_names = ", ".join(r.value for r, _k, _c in roles) or "learner"

@@ -1,0 +1,145 @@
+"""The pages the browser tests audit, who opens each one, and signing in.
+
+Pages whose URL holds a database id (a user, a unit, a village, a household) are found, or
+made, through the administration pages themselves by :func:`discover`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import BrowserContext, Page
+
+
+@dataclass(frozen=True)
+class SitePage:
+    name: str
+    path: str
+    who: str  # "anonymous", "learner" or "admin"
+    status: int = 200
+
+
+# (name, who, expected status); paths with ids are filled in by discover().
+PAGES: tuple[tuple[str, str, int], ...] = (
+    ("home", "anonymous", 200),
+    ("sign-up", "anonymous", 200),
+    ("sign-in", "anonymous", 200),
+    ("forgot-password", "anonymous", 200),
+    ("language", "anonymous", 200),
+    ("not-found", "anonymous", 404),
+    ("reset-password", "anonymous", 200),
+    ("reset-link-not-valid", "anonymous", 404),
+    ("home-signed-in", "learner", 200),
+    ("profile", "learner", 200),
+    ("change-password", "learner", 200),
+    ("delete-account", "learner", 200),
+    ("admin-users", "admin", 200),
+    ("admin-user", "admin", 200),
+    ("places", "admin", 200),
+    ("places-before-2025-reform", "admin", 200),
+    ("places-province", "admin", 200),
+    ("places-commune", "admin", 200),
+    ("places-old-district", "admin", 200),
+    ("places-village", "admin", 200),
+    ("places-household", "admin", 200),
+)
+PAGE_NAMES = [name for name, _who, _status in PAGES]
+
+FIXED_PATHS = {
+    "home": "/",
+    "sign-up": "/sign-up",
+    "sign-in": "/sign-in",
+    "forgot-password": "/forgot-password",
+    "language": "/language",
+    "not-found": "/no-such-page",
+    "reset-link-not-valid": "/reset/no-such-token",
+    "home-signed-in": "/",
+    "profile": "/profile",
+    "change-password": "/profile/password",
+    "delete-account": "/profile/delete",
+    "admin-users": "/admin/users/",
+    "places": "/admin/places/",
+    "places-before-2025-reform": "/admin/places/?on=2025-06-30",
+}
+
+
+def sign_in(page: Page, identifier: str, password: str) -> None:
+    """Sign in through the form (works with or without JavaScript)."""
+    page.goto("/sign-in")
+    page.fill("input[name=identifier]", identifier)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main form [type=submit]")
+    assert page.locator("form[action$='/sign-out']").count() == 1, page.locator("main").inner_text()
+
+
+def _first_link(page: Page, path: str, pattern: str) -> str:
+    response = page.goto(path)
+    assert response is not None and response.ok, path
+    href = page.locator(f"main table a[href*='{pattern}']").first.get_attribute("href")
+    assert href, f"no link containing {pattern!r} on {path}"
+    return href
+
+
+def _submit(page: Page, form_selector: str, values: dict[str, str]) -> str:
+    form = page.locator(form_selector)
+    for name, value in values.items():
+        form.locator(f"[name={name}]").fill(value)
+    with page.expect_navigation():
+        form.locator("[type=submit]").click()
+    return page.url
+
+
+def user_page(page: Page, sign_in_name: str) -> str:
+    """The administration page of the account that signs in with ``sign_in_name``."""
+    query = re.sub(r"\D", "", sign_in_name) if "@" not in sign_in_name else sign_in_name
+    return _first_link(page, f"/admin/users/?q={query}", "/admin/users/")
+
+
+def make_reset_link(page: Page, sign_in_name: str) -> str:
+    """Make a password-reset link for an account as an administrator; return the link."""
+    page.goto(user_page(page, sign_in_name))
+    with page.expect_navigation():
+        page.click("form[action$='/reset-link'] button")
+    return page.input_value("#reset-link")
+
+
+def discover(
+    admin: BrowserContext, *, learner: str, reset_for: str, run_tag: str
+) -> dict[str, SitePage]:
+    """Find a user and units of each kind; make a reset link for the account ``reset_for``,
+    and a village with a household and a member."""
+    page = admin.new_page()
+    paths = dict(FIXED_PATHS)
+    paths["admin-user"] = user_page(page, learner)
+    paths["reset-password"] = make_reset_link(page, reset_for)
+    paths["places-province"] = _first_link(
+        page, "/admin/places/?level=province", "/admin/places/units/"
+    )
+    paths["places-commune"] = _first_link(
+        page, "/admin/places/?level=commune", "/admin/places/units/"
+    )
+    paths["places-old-district"] = _first_link(
+        page, "/admin/places/?level=district&on=2025-06-30", "/admin/places/units/"
+    )
+
+    page.goto(paths["places-commune"])
+    village_url = _submit(page, "form[action$='/villages']", {"name": f"Thôn Nà Hin {run_tag}"})
+    assert "/admin/places/villages/" in village_url, village_url
+    household_url = _submit(
+        page, "form[action$='/households']", {"name": f"Hộ ông Lò Văn Pọm {run_tag}"}
+    )
+    assert "/admin/places/households/" in household_url, household_url
+    _submit(page, "form[action$='/members']", {"full_name": "Lò Văn Pọm", "birth_year": "1968"})
+    assert page.get_by_role("cell", name="Lò Văn Pọm", exact=True).count() == 1
+    paths["places-village"] = village_url
+    paths["places-household"] = household_url
+    page.close()
+    return {
+        name: SitePage(name, _relative(paths[name]), who, status) for name, who, status in PAGES
+    }
+
+
+def _relative(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)

@@ -22,18 +22,29 @@ def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
     return False
 
 
-def compare_type(context, inspected_column, metadata_column, inspected_type,  # type: ignore[no-untyped-def]
-                 metadata_type):
+def compare_type(
+    context,
+    inspected_column,
+    metadata_column,
+    inspected_type,  # type: ignore[no-untyped-def]
+    metadata_type,
+):
     if isinstance(metadata_type, UTCDateTime):
-        return context.impl.compare_type(inspected_column, metadata_column.copy(
-            type_=metadata_type.impl))
+        return context.impl.compare_type(
+            inspected_column, metadata_column.copy(type_=metadata_type.impl)
+        )
     return None  # Alembic's own comparison
 
 
 def _configure(**kwargs) -> None:  # type: ignore[no-untyped-def]
     options = dict(current_app.extensions["migrate"].configure_args)
-    options.update(target_metadata=target_db.metadata, render_as_batch=True,
-                   compare_type=compare_type, render_item=render_item, **kwargs)
+    options.update(
+        target_metadata=target_db.metadata,
+        render_as_batch=True,
+        compare_type=compare_type,
+        render_item=render_item,
+        **kwargs,
+    )
     context.configure(**options)
 
 
@@ -50,8 +61,7 @@ def run_migrations_online() -> None:
             logger.info("No changes in schema detected.")
 
     with target_db.engine.connect() as connection:
-        _configure(connection=connection,
-                   process_revision_directives=process_revision_directives)
+        _configure(connection=connection, process_revision_directives=process_revision_directives)
         with context.begin_transaction():
             context.run_migrations()
 

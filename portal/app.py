@@ -21,8 +21,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the portal. ``overrides`` are Flask config keys (or ``PORTAL_*`` settings)
     applied over the environment; tests use them."""
     settings = portal_config.load(overrides)
-    app = Flask(__name__, instance_path=settings["PORTAL_INSTANCE_PATH"],
-                instance_relative_config=False)
+    app = Flask(
+        __name__, instance_path=settings["PORTAL_INSTANCE_PATH"], instance_relative_config=False
+    )
     app.config.update(settings)
     for step in (
         configure_logging,
@@ -80,6 +81,8 @@ def configure_database(app: Flask) -> None:
     @app.after_request
     def commit_request(response: Response) -> Response:
         """The one commit of a request: changes are kept only when the request succeeded."""
+        if not db.session.registry.has():
+            return response  # the request never touched the database
         if response.status_code < 400:
             db.session.commit()
         else:

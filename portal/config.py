@@ -100,58 +100,122 @@ class Setting:
 # The table below is the single source of the configuration reference in README.md
 # (tests/test_config.py checks that every setting is documented there).
 SETTINGS: tuple[Setting, ...] = (
-    Setting("ENV", _environment, "development",
-            "`production` requires an explicit secret key and turns on secure cookies."),
-    Setting("SECRET_KEY", str, None,
-            "Signs sessions and tokens. Required in production; in development a random key "
-            "is kept in the instance folder."),
-    Setting("INSTANCE_PATH", str, None,
-            "Folder for the embedded defaults (SQLite file, uploads, search index). "
-            "Default: `instance/` beside the code."),
-    Setting("DATABASE_URL", _database_url, None,
-            "SQLAlchemy URL. Default: SQLite file `portal.sqlite3` in the instance folder; "
-            "e.g. `postgresql+psycopg://user@host/portal`."),
-    Setting("UPLOAD_DIR", str, None,
-            "Folder for uploaded files with `PORTAL_STORAGE=local`. Default: `instance/uploads`."),
-    Setting("STORAGE", _storage, "local",
-            "Where uploaded files are kept: `local` (the upload folder) or `s3` (a bucket on "
-            "any S3-compatible server)."),
-    Setting("S3_BUCKET", str, None,
-            "Bucket for uploaded files; required with `PORTAL_STORAGE=s3`. It must already "
-            "exist."),
-    Setting("S3_ENDPOINT_URL", _http_url, None,
-            "S3-compatible server, e.g. `http://127.0.0.1:8333` (path-style addressing). "
-            "Default: Amazon S3."),
+    Setting(
+        "ENV",
+        _environment,
+        "development",
+        "`production` requires an explicit secret key and turns on secure cookies.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        str,
+        None,
+        "Signs sessions and tokens. Required in production; in development a random key "
+        "is kept in the instance folder.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        str,
+        None,
+        "Folder for the embedded defaults (SQLite file, uploads, search index). "
+        "Default: `instance/` beside the code.",
+    ),
+    Setting(
+        "DATABASE_URL",
+        _database_url,
+        None,
+        "SQLAlchemy URL. Default: SQLite file `portal.sqlite3` in the instance folder; "
+        "e.g. `postgresql+psycopg://user@host/portal`.",
+    ),
+    Setting(
+        "UPLOAD_DIR",
+        str,
+        None,
+        "Folder for uploaded files with `PORTAL_STORAGE=local`. Default: `instance/uploads`.",
+    ),
+    Setting(
+        "STORAGE",
+        _storage,
+        "local",
+        "Where uploaded files are kept: `local` (the upload folder) or `s3` (a bucket on "
+        "any S3-compatible server).",
+    ),
+    Setting(
+        "S3_BUCKET",
+        str,
+        None,
+        "Bucket for uploaded files; required with `PORTAL_STORAGE=s3`. It must already exist.",
+    ),
+    Setting(
+        "S3_ENDPOINT_URL",
+        _http_url,
+        None,
+        "S3-compatible server, e.g. `http://127.0.0.1:8333` (path-style addressing). "
+        "Default: Amazon S3.",
+    ),
     Setting("S3_REGION", str, "us-east-1", "Region the bucket lives in."),
-    Setting("S3_ACCESS_KEY_ID", str, None,
-            "Access key for the bucket. Default: boto3's own credential chain (environment, "
-            "`~/.aws`, instance role)."),
-    Setting("S3_SECRET_ACCESS_KEY", str, None,
-            "Secret for `PORTAL_S3_ACCESS_KEY_ID`; set both or neither."),
-    Setting("S3_PREFIX", _s3_prefix, "",
-            "Folder-like prefix for every key, to share a bucket, e.g. `portal/uploads`."),
+    Setting(
+        "S3_ACCESS_KEY_ID",
+        str,
+        None,
+        "Access key for the bucket. Default: boto3's own credential chain (environment, "
+        "`~/.aws`, instance role).",
+    ),
+    Setting(
+        "S3_SECRET_ACCESS_KEY",
+        str,
+        None,
+        "Secret for `PORTAL_S3_ACCESS_KEY_ID`; set both or neither.",
+    ),
+    Setting(
+        "S3_PREFIX",
+        _s3_prefix,
+        "",
+        "Folder-like prefix for every key, to share a bucket, e.g. `portal/uploads`.",
+    ),
     Setting("SEARCH_DIR", str, None, "Folder for the Whoosh index. Default: `instance/search`."),
-    Setting("REDIS_URL", _redis_url, None,
-            "Redis for rate limits shared by every worker. Default: in-process memory."),
+    Setting(
+        "REDIS_URL",
+        _redis_url,
+        None,
+        "Redis for rate limits shared by every worker. Default: in-process memory.",
+    ),
     Setting("MAX_UPLOAD_MB", _positive_int, 50, "Largest request body accepted, in megabytes."),
     Setting("DEFAULT_LANGUAGE", _language, "vi", "Interface language for new visitors."),
-    Setting("HTTPS", _bool, None,
-            "Served over HTTPS: secure cookies and HSTS. Default: on in production."),
-    Setting("LOGIN_RATE_LIMIT", str, "10 per minute;100 per day",
-            "Flask-Limiter limit on sign-in attempts per client address."),
-    Setting("SIGNUP_RATE_LIMIT", str, "5 per minute;50 per day",
-            "Flask-Limiter limit on sign-ups per client address."),
+    Setting(
+        "HTTPS",
+        _bool,
+        None,
+        "Served over HTTPS: secure cookies and HSTS. Default: on in production.",
+    ),
+    Setting(
+        "LOGIN_RATE_LIMIT",
+        str,
+        "10 per minute;100 per day",
+        "Flask-Limiter limit on sign-in attempts per client address.",
+    ),
+    Setting(
+        "SIGNUP_RATE_LIMIT",
+        str,
+        "5 per minute;50 per day",
+        "Flask-Limiter limit on sign-ups per client address.",
+    ),
     Setting("RESET_TOKEN_HOURS", _positive_int, 24, "Hours a password-reset link stays valid."),
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),
-    Setting("PROXY_COUNT", int, 0,
-            "Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted."),
+    Setting(
+        "PROXY_COUNT",
+        int,
+        0,
+        "Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.",
+    ),
 )
 
 _ROOT = Path(__file__).resolve().parent.parent
 
 
-def load(overrides: Mapping[str, Any] | None = None,
-         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+def load(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Read every setting from ``environ`` (default ``os.environ``), apply ``overrides``
     (Flask config keys, used by tests) and return the checked Flask configuration."""
     environ = os.environ if environ is None else environ
@@ -186,8 +250,10 @@ def load(overrides: Mapping[str, Any] | None = None,
     if values["STORAGE"] == "s3" and not values["S3_BUCKET"]:
         raise ConfigError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
     if bool(values["S3_ACCESS_KEY_ID"]) != bool(values["S3_SECRET_ACCESS_KEY"]):
-        raise ConfigError("PORTAL_S3_ACCESS_KEY_ID and PORTAL_S3_SECRET_ACCESS_KEY go together: "
-                          "set both, or neither to use boto3's credential chain")
+        raise ConfigError(
+            "PORTAL_S3_ACCESS_KEY_ID and PORTAL_S3_SECRET_ACCESS_KEY go together: "
+            "set both, or neither to use boto3's credential chain"
+        )
 
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'portal.sqlite3'}"
     config: dict[str, Any] = {
@@ -229,8 +295,13 @@ def load(overrides: Mapping[str, Any] | None = None,
     }
     # Plain Flask keys (tests use TESTING, WTF_CSRF_ENABLED, ...) are applied last.
     keys = {s.key for s in SETTINGS}
-    config.update({k: v for k, v in overrides.items()
-                   if not (k.startswith("PORTAL_") and k.removeprefix("PORTAL_") in keys)})
+    config.update(
+        {
+            k: v
+            for k, v in overrides.items()
+            if not (k.startswith("PORTAL_") and k.removeprefix("PORTAL_") in keys)
+        }
+    )
     return config
 
 

@@ -23,12 +23,14 @@ DEMO_PASSWORD = "hoc-tap-suot-doi"  # noqa: S105  (demo only; refused in product
 DEMO_USERS: tuple[tuple[str, str, str, tuple[tuple[Role, str | None, str | None], ...]], ...] = (
     ("admin@demo.hoctap.vn", "Quản trị viên", "vi", ((Role.ADMIN, None, None),)),
     ("0912000001", "Trần Văn Minh (giáo viên)", "vi", ((Role.TEACHER, None, None),)),
-    ("0912000002", "Lê Thị Hoa (cán bộ trung tâm)", "vi",
-     ((Role.STAFF, "centre", "demo-clc"),)),
-    ("0912000003", "Phạm Văn Nam (Hội Khuyến học)", "vi",
-     ((Role.REVIEWER, "commune", "DEMO-COMMUNE"),)),
-    ("0912000004", "Hoàng Thị Mai (UBND xã)", "vi",
-     ((Role.APPROVER, "commune", "DEMO-COMMUNE"),)),
+    ("0912000002", "Lê Thị Hoa (cán bộ trung tâm)", "vi", ((Role.STAFF, "centre", "demo-clc"),)),
+    (
+        "0912000003",
+        "Phạm Văn Nam (Hội Khuyến học)",
+        "vi",
+        ((Role.REVIEWER, "commune", "DEMO-COMMUNE"),),
+    ),
+    ("0912000004", "Hoàng Thị Mai (UBND xã)", "vi", ((Role.APPROVER, "commune", "DEMO-COMMUNE"),)),
     ("0912000005", "Nguyễn Thị Lan", "vi", ()),
     ("0912000006", "Sơn Thị Sa Rươne", "km", ()),
     ("0912000007", "H'Hen Niê", "rad", ()),
@@ -42,8 +44,11 @@ def _demo_commune_code() -> str | None:
     from portal.places import queries as places
 
     communes = places.current_communes("66")
-    communes = [c for c in communes if c.name.startswith("Xã Ea")] or communes or list(
-        db.session.scalars(places.units_in_force(places.today(), level="commune").limit(1)))
+    communes = (
+        [c for c in communes if c.name.startswith("Xã Ea")]
+        or communes
+        or list(db.session.scalars(places.units_in_force(places.today(), level="commune").limit(1)))
+    )
     return communes[0].code if communes else None
 
 
@@ -63,10 +68,12 @@ def _demo_village(commune_code: str | None):  # type: ignore[no-untyped-def]
     household = places_ops.create_household(village, name="Hộ bà H'Hen Niê")
     mother = queries.user_by_identifier("0912000007")
     places_ops.add_member(household, relation="head", user=mother)
-    places_ops.add_member(household, relation="child", full_name="Y Bhin Niê",
-                          birth_year=2014, gender="male")
-    places_ops.add_member(household, relation="parent", full_name="H'Ngăm Niê",
-                          birth_year=1952, gender="female")
+    places_ops.add_member(
+        household, relation="child", full_name="Y Bhin Niê", birth_year=2014, gender="male"
+    )
+    places_ops.add_member(
+        household, relation="parent", full_name="H'Ngăm Niê", birth_year=1952, gender="female"
+    )
     return village
 
 
@@ -82,8 +89,9 @@ def load() -> None:
             continue
         kind = "email" if "@" in sign_in else "phone"
         value = sign_in if kind == "email" else normalise_phone(sign_in)
-        user = operations.create_user(full_name=name, password=DEMO_PASSWORD,
-                                      language=language, **{kind: value})
+        user = operations.create_user(
+            full_name=name, password=DEMO_PASSWORD, language=language, **{kind: value}
+        )
         for role, scope_kind, scope_code in roles:
             if scope_code == "DEMO-COMMUNE":
                 scope_code = commune or "00001"

@@ -14,17 +14,23 @@ from portal.extensions import db
 logger = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: (_l("Bad request"),
-          _l("The request could not be understood. Please go back and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist or has moved.")),
     405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
     413: (_l("File too large"), _l("What you sent is larger than the portal accepts.")),
     429: (_l("Too many attempts"), _l("Please wait a little and try again.")),
-    500: (_l("Something went wrong"),
-          _l("The portal met an error. Nothing you saved before has been lost.")),
-    503: (_l("Service unavailable"),
-          _l("The portal cannot reach its database right now. Please try again in a few minutes.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The portal met an error. Nothing you saved before has been lost."),
+    ),
+    503: (
+        _l("Service unavailable"),
+        _l("The portal cannot reach its database right now. Please try again in a few minutes."),
+    ),
 }
 
 
@@ -32,8 +38,9 @@ def render_error(code: int, description: str | None = None):  # type: ignore[no-
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/"):
         return jsonify(error={"code": code, "title": str(title), "message": str(message)}), code
-    return render_template("errors/error.html", code=code, title=title,
-                           message=description or message), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=description or message
+    ), code
 
 
 def init_app(app: Flask) -> None:

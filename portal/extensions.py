@@ -28,8 +28,10 @@ class Base(DeclarativeBase):
     """Declarative base for every model of the portal."""
 
     # Stable constraint names; every ``Mapped[datetime]`` is a UTC timestamp.
-    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
-                        type_annotation_map={datetime: UTCDateTime()})
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
 
 
 db = SQLAlchemy(model_class=Base)

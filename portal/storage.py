@@ -159,8 +159,7 @@ class Storage(ABC):
     every key goes through :func:`validate_key` (:class:`InvalidKey`)."""
 
     @abstractmethod
-    def save(self, key: str, stream: Readable, *, content_type: str,
-             max_bytes: int) -> StoredFile:
+    def save(self, key: str, stream: Readable, *, content_type: str, max_bytes: int) -> StoredFile:
         """Store ``stream`` under ``key``, replacing what was there, and describe it.
         Raises :class:`TooLarge` (and stores nothing) past ``max_bytes`` bytes."""
 
@@ -193,8 +192,7 @@ class Storage(ABC):
         key = f"{PROBE_FOLDER}/{uuid.uuid4().hex}"
         payload = f"portal storage check {key}".encode()
         try:
-            self.save(key, io.BytesIO(payload), content_type="text/plain",
-                      max_bytes=len(payload))
+            self.save(key, io.BytesIO(payload), content_type="text/plain", max_bytes=len(payload))
             try:
                 with self.open(key) as stored:
                     if stored.read() != payload:
@@ -231,8 +229,7 @@ class LocalStorage(Storage):
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*validate_key(key).split("/"))
 
-    def save(self, key: str, stream: Readable, *, content_type: str,
-             max_bytes: int) -> StoredFile:
+    def save(self, key: str, stream: Readable, *, content_type: str, max_bytes: int) -> StoredFile:
         path = self._path(key)
         reader = _MeteredReader(stream, max_bytes)
         try:
@@ -289,8 +286,6 @@ class LocalStorage(Storage):
         return StorageUnavailable(f"cannot use {key} in {self.root}: {exc}")
 
 
-
-
 # --- S3 ----------------------------------------------------------------------------------
 
 
@@ -299,21 +294,34 @@ class S3Storage(Storage):
     bucket must already exist. The boto3 client is made on first use (so a forked worker
     makes its own) and is safe to share between threads."""
 
-    def __init__(self, bucket: str, *, endpoint_url: str | None = None,
-                 region: str = "us-east-1", access_key_id: str | None = None,
-                 secret_access_key: str | None = None, prefix: str = "",
-                 connect_timeout: float = 5, read_timeout: float = 30,
-                 max_attempts: int = 3) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        prefix: str = "",
+        connect_timeout: float = 5,
+        read_timeout: float = 30,
+        max_attempts: int = 3,
+    ) -> None:
         if not bucket:
             raise ValueError("an S3 bucket is required")
         self.bucket = bucket
         self.endpoint_url = endpoint_url
         self.region = region
         self.prefix = validate_key(prefix.strip("/")) + "/" if prefix.strip("/") else ""
-        self._credentials = {"aws_access_key_id": access_key_id,
-                             "aws_secret_access_key": secret_access_key}
-        self._timeouts = {"connect_timeout": connect_timeout, "read_timeout": read_timeout,
-                          "retries": {"max_attempts": max_attempts, "mode": "standard"}}
+        self._credentials = {
+            "aws_access_key_id": access_key_id,
+            "aws_secret_access_key": secret_access_key,
+        }
+        self._timeouts = {
+            "connect_timeout": connect_timeout,
+            "read_timeout": read_timeout,
+            "retries": {"max_attempts": max_attempts, "mode": "standard"},
+        }
         self._client_obj: Any = None  # a boto3 S3 client, made by _client
         self._lock = threading.Lock()
 
@@ -344,8 +352,12 @@ class S3Storage(Storage):
         )
         with _SESSION_LOCK:  # making clients from one session is not thread-safe
             return _boto3_session().client(
-                "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config,
-                **self._credentials)
+                "s3",
+                endpoint_url=self.endpoint_url,
+                region_name=self.region,
+                config=config,
+                **self._credentials,
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -356,20 +368,24 @@ class S3Storage(Storage):
     def _object_key(self, key: str) -> str:
         return self.prefix + validate_key(key)
 
-    def save(self, key: str, stream: Readable, *, content_type: str,
-             max_bytes: int) -> StoredFile:
+    def save(self, key: str, stream: Readable, *, content_type: str, max_bytes: int) -> StoredFile:
         from boto3.s3.transfer import TransferConfig
 
         object_key = self._object_key(key)
         reader = _MeteredReader(stream, max_bytes)
-        transfer = TransferConfig(multipart_threshold=S3_PART_SIZE,
-                                  multipart_chunksize=S3_PART_SIZE, max_concurrency=4)
+        transfer = TransferConfig(
+            multipart_threshold=S3_PART_SIZE, multipart_chunksize=S3_PART_SIZE, max_concurrency=4
+        )
         with _s3_errors(key):
             # A stream over one part is sent as a multipart upload, which is aborted when the
             # reader raises TooLarge: the object appears only once every byte is there.
-            self._client.upload_fileobj(reader, self.bucket, object_key,
-                                        ExtraArgs={"ContentType": content_type},
-                                        Config=transfer)
+            self._client.upload_fileobj(
+                reader,
+                self.bucket,
+                object_key,
+                ExtraArgs={"ContentType": content_type},
+                Config=transfer,
+            )
         logger.debug("stored %s (%d bytes) in %s", key, reader.size, self.describe())
         return StoredFile(key, reader.size, reader.sha256, content_type)
 
@@ -397,8 +413,10 @@ class S3Storage(Storage):
         object_key = self._object_key(key)
         with _s3_errors(key):
             url: str = self._client.generate_presigned_url(
-                "get_object", Params={"Bucket": self.bucket, "Key": object_key},
-                ExpiresIn=expires_in)
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": object_key},
+                ExpiresIn=expires_in,
+            )
         return url
 
     def check(self) -> None:
@@ -446,8 +464,14 @@ class _S3Body(io.RawIOBase):
 
 # Error codes that mean "the storage cannot be used right now", whatever the HTTP status.
 _S3_UNAVAILABLE_CODES = {
-    "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket",
-    "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout",
+    "AccessDenied",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "NoSuchBucket",
+    "SlowDown",
+    "ServiceUnavailable",
+    "InternalError",
+    "RequestTimeout",
 }
 
 
@@ -486,11 +510,13 @@ def make_storage(config: Mapping[str, Any]) -> Storage:
     """The backend the ``PORTAL_STORAGE`` settings describe (see :mod:`portal.config`)."""
     if config["PORTAL_STORAGE"] == "s3":
         return S3Storage(
-            config["PORTAL_S3_BUCKET"], endpoint_url=config["PORTAL_S3_ENDPOINT_URL"],
+            config["PORTAL_S3_BUCKET"],
+            endpoint_url=config["PORTAL_S3_ENDPOINT_URL"],
             region=config["PORTAL_S3_REGION"],
             access_key_id=config["PORTAL_S3_ACCESS_KEY_ID"],
             secret_access_key=config["PORTAL_S3_SECRET_ACCESS_KEY"],
-            prefix=config["PORTAL_S3_PREFIX"])
+            prefix=config["PORTAL_S3_PREFIX"],
+        )
     return LocalStorage(config["PORTAL_UPLOAD_DIR"])
 
 
@@ -508,8 +534,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(StorageUnavailable)
     def storage_unavailable(exc: StorageUnavailable):  # type: ignore[no-untyped-def]
         logger.error("storage unavailable: %s", exc)
-        return render_error(503, _("The portal cannot reach its file storage right now. "
-                                   "Please try again in a few minutes."))
+        return render_error(
+            503,
+            _(
+                "The portal cannot reach its file storage right now. "
+                "Please try again in a few minutes."
+            ),
+        )
 
 
 storage_cli = AppGroup("storage", help="Check where uploaded files are kept.")

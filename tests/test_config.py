@@ -12,17 +12,20 @@ from portal.config import SETTINGS, ConfigError, load
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("variable", "value"), [
-    ("PORTAL_ENV", "staging"),
-    ("PORTAL_DATABASE_URL", "mysql://root@localhost/portal"),
-    ("PORTAL_MAX_UPLOAD_MB", "-3"),
-    ("PORTAL_MAX_UPLOAD_MB", "lots"),
-    ("PORTAL_HTTPS", "maybe"),
-    ("PORTAL_DEFAULT_LANGUAGE", "zz"),
-    ("PORTAL_REDIS_URL", "http://127.0.0.1:6379"),
-    ("PORTAL_SECRET_KEY", "short"),
-    ("PORTAL_PROXY_COUNT", "one"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PORTAL_ENV", "staging"),
+        ("PORTAL_DATABASE_URL", "mysql://root@localhost/portal"),
+        ("PORTAL_MAX_UPLOAD_MB", "-3"),
+        ("PORTAL_MAX_UPLOAD_MB", "lots"),
+        ("PORTAL_HTTPS", "maybe"),
+        ("PORTAL_DEFAULT_LANGUAGE", "zz"),
+        ("PORTAL_REDIS_URL", "http://127.0.0.1:6379"),
+        ("PORTAL_SECRET_KEY", "short"),
+        ("PORTAL_PROXY_COUNT", "one"),
+    ],
+)
 def test_a_bad_value_stops_the_app_naming_the_variable(tmp_path, variable, value):
     environ = {"PORTAL_INSTANCE_PATH": str(tmp_path), variable: value}
     with pytest.raises(ConfigError, match=variable):
@@ -35,8 +38,13 @@ def test_production_requires_a_secret_key(tmp_path):
 
 
 def test_production_turns_on_secure_cookies_and_https(tmp_path):
-    config = load(environ={"PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(tmp_path),
-                           "PORTAL_SECRET_KEY": "x" * 32})
+    config = load(
+        environ={
+            "PORTAL_ENV": "production",
+            "PORTAL_INSTANCE_PATH": str(tmp_path),
+            "PORTAL_SECRET_KEY": "x" * 32,
+        }
+    )
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
@@ -48,13 +56,18 @@ def test_embedded_defaults_live_in_the_instance_folder(tmp_path):
     assert config["PORTAL_SEARCH_DIR"] == str(tmp_path / "search")
     assert config["RATELIMIT_STORAGE_URI"] == "memory://"
     # A development secret is made once and kept.
-    assert load(environ={"PORTAL_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"] == config[
-        "SECRET_KEY"]
+    assert (
+        load(environ={"PORTAL_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"] == config["SECRET_KEY"]
+    )
 
 
 def test_redis_url_moves_rate_limits_to_redis(tmp_path):
-    config = load(environ={"PORTAL_INSTANCE_PATH": str(tmp_path),
-                           "PORTAL_REDIS_URL": "redis://127.0.0.1:6379/3"})
+    config = load(
+        environ={
+            "PORTAL_INSTANCE_PATH": str(tmp_path),
+            "PORTAL_REDIS_URL": "redis://127.0.0.1:6379/3",
+        }
+    )
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
 
 

@@ -6,11 +6,14 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 
-@pytest.mark.parametrize(("path", "method", "code"), [
-    ("/no-such-page", "GET", 404),
-    ("/sign-out", "GET", 405),
-    ("/api/v1/nothing", "GET", 404),
-])
+@pytest.mark.parametrize(
+    ("path", "method", "code"),
+    [
+        ("/no-such-page", "GET", 404),
+        ("/sign-out", "GET", 405),
+        ("/api/v1/nothing", "GET", 404),
+    ],
+)
 def test_error_pages_answer_with_their_status(client, path, method, code):
     response = client.open(path, method=method)
     assert response.status_code == code
@@ -32,8 +35,9 @@ def test_api_errors_are_json(client):
 
 def test_an_oversized_request_gets_413(client, app):
     limit = app.config["MAX_CONTENT_LENGTH"]
-    response = client.post("/sign-in", data=b"x" * (limit + 1),
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/sign-in", data=b"x" * (limit + 1), content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
 
 

@@ -30,8 +30,14 @@ def test_upgrade_downgrade_upgrade(empty_app):
     with empty_app.app_context():
         upgrade()
         tables = _tables(empty_app)
-        assert {"users", "role_assignments", "admin_units", "villages",
-                "households", "household_members"} <= tables
+        assert {
+            "users",
+            "role_assignments",
+            "admin_units",
+            "villages",
+            "households",
+            "household_members",
+        } <= tables
         downgrade(revision="base")
         assert _tables(empty_app) == set()
         upgrade()
@@ -42,7 +48,8 @@ def test_models_and_migrations_agree(empty_app):
     with empty_app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={
-                "compare_type": True, "render_as_batch": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
             diff = compare_metadata(context, db.metadata)
     assert diff == []

@@ -24,17 +24,25 @@ def _user_or_404(user_id: int) -> User:
 def users():  # type: ignore[no-untyped-def]
     form = UserSearchForm(request.args)
     form.validate()
-    page = db.paginate(queries.search_users(form.q.data or "", form.role.data or None),
-                       per_page=PAGE_SIZE, error_out=False)
-    return render_template("accounts_admin/users.html", form=form, page=page,
-                           role_labels=ROLE_LABELS)
+    page = db.paginate(
+        queries.search_users(form.q.data or "", form.role.data or None),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "accounts_admin/users.html", form=form, page=page, role_labels=ROLE_LABELS
+    )
 
 
 @role_required(Role.ADMIN)
 def user(user_id: int):  # type: ignore[no-untyped-def]
-    return render_template("accounts_admin/user.html", user=_user_or_404(user_id),
-                           form=GrantRoleForm(), role_labels=ROLE_LABELS,
-                           scope_labels=SCOPE_LABELS)
+    return render_template(
+        "accounts_admin/user.html",
+        user=_user_or_404(user_id),
+        form=GrantRoleForm(),
+        role_labels=ROLE_LABELS,
+        scope_labels=SCOPE_LABELS,
+    )
 
 
 @role_required(Role.ADMIN)
@@ -42,12 +50,21 @@ def grant_role(user_id: int):  # type: ignore[no-untyped-def]
     target = _user_or_404(user_id)
     form = GrantRoleForm()
     if not form.validate_on_submit():
-        return render_template("accounts_admin/user.html", user=target, form=form,
-                               role_labels=ROLE_LABELS, scope_labels=SCOPE_LABELS), 422
+        return render_template(
+            "accounts_admin/user.html",
+            user=target,
+            form=form,
+            role_labels=ROLE_LABELS,
+            scope_labels=SCOPE_LABELS,
+        ), 422
     try:
-        operations.grant_role(target, Role(form.role.data), scope_kind=form.scope_kind.data or None,
-                              scope_code=(form.scope_code.data or "").strip() or None,
-                              granted_by=current_user)
+        operations.grant_role(
+            target,
+            Role(form.role.data),
+            scope_kind=form.scope_kind.data or None,
+            scope_code=(form.scope_code.data or "").strip() or None,
+            granted_by=current_user,
+        )
     except operations.AccountError as exc:
         flash(error_message(exc.code), "error")
     else:

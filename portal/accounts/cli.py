@@ -26,8 +26,9 @@ def create_admin(identifier: str, name: str, password: str) -> None:
     except IdentifierError as exc:
         raise click.BadParameter(str(exc), param_hint="IDENTIFIER") from None
     try:
-        user = operations.create_user(full_name=name, password=password,
-                                      roles=(Role.LEARNER, Role.ADMIN), **{kind: value})
+        user = operations.create_user(
+            full_name=name, password=password, roles=(Role.LEARNER, Role.ADMIN), **{kind: value}
+        )
     except operations.AccountError as exc:
         raise click.ClickException(exc.code) from None
     db.session.commit()
@@ -42,8 +43,7 @@ def reset_link(identifier: str, base_url: str) -> None:
     user = queries.user_by_identifier(identifier)
     if user is None:
         raise click.ClickException("no account with that mobile number or e-mail address")
-    token = operations.issue_reset_token(
-        user, hours=current_app.config["PORTAL_RESET_TOKEN_HOURS"])
+    token = operations.issue_reset_token(user, hours=current_app.config["PORTAL_RESET_TOKEN_HOURS"])
     db.session.commit()
     with current_app.test_request_context(base_url=base_url):
         click.echo(url_for("accounts.reset_password", token=token, _external=True))

@@ -25,8 +25,10 @@ def normalise_phone(raw: str) -> str:
         raise IdentifierError(str(exc)) from None
     if number.country_code != 84 or not phonenumbers.is_valid_number(number):
         raise IdentifierError("not a valid Vietnamese number")
-    if phonenumbers.number_type(number) not in (PhoneNumberType.MOBILE,
-                                                PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    if phonenumbers.number_type(number) not in (
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
         raise IdentifierError("not a mobile number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -12,8 +12,9 @@ ERRORS = {
     "scope_required": _l("This role needs a scope."),
     "scope_not_allowed": _l("This role is held without a scope."),
     "role_held": _l("The user already holds this role."),
-    "last_admin": _l("The portal needs at least one administrator: grant the role to someone "
-                     "else first."),
+    "last_admin": _l(
+        "The portal needs at least one administrator: grant the role to someone else first."
+    ),
     "cannot_suspend_self": _l("You cannot suspend your own account."),
     "inactive": _l("This account is suspended. Ask an administrator."),
     "unknown_field": _l("That field cannot be changed here."),

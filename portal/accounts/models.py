@@ -68,11 +68,16 @@ class User(UserMixin, db.Model):
     disability: Mapped[str | None] = mapped_column(String(24))
     occupation_group: Mapped[str | None] = mapped_column(String(32))
     home_commune_id: Mapped[int | None] = mapped_column(
-        ForeignKey("admin_units.id", ondelete="SET NULL"), index=True)
+        ForeignKey("admin_units.id", ondelete="SET NULL"), index=True
+    )
 
     roles: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
-        foreign_keys="RoleAssignment.user_id", order_by="RoleAssignment.id")
+        back_populates="user",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        foreign_keys="RoleAssignment.user_id",
+        order_by="RoleAssignment.id",
+    )
     home_commune = relationship("AdminUnit", lazy="joined")
 
     def __repr__(self) -> str:
@@ -91,21 +96,26 @@ class User(UserMixin, db.Model):
     def sign_in_name(self) -> str:
         return self.phone or self.email or ""
 
-    def has_role(self, role: Role | str, scope_kind: str | None = None,
-                 scope_code: str | None = None) -> bool:
+    def has_role(
+        self, role: Role | str, scope_kind: str | None = None, scope_code: str | None = None
+    ) -> bool:
         """Whether the user holds ``role`` (within the given scope when one is given)."""
         for assignment in self.roles:
             if assignment.role != role:
                 continue
-            if scope_kind is None or (assignment.scope_kind == scope_kind
-                                      and assignment.scope_code == scope_code):
+            if scope_kind is None or (
+                assignment.scope_kind == scope_kind and assignment.scope_code == scope_code
+            ):
                 return True
         return False
 
     def scopes(self, role: Role | str) -> list[tuple[str, str]]:
         """The (kind, code) scopes in which the user holds ``role``."""
-        return [(a.scope_kind, a.scope_code) for a in self.roles
-                if a.role == role and a.scope_kind and a.scope_code]
+        return [
+            (a.scope_kind, a.scope_code)
+            for a in self.roles
+            if a.role == role and a.scope_kind and a.scope_code
+        ]
 
 
 class RoleAssignment(db.Model):

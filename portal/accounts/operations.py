@@ -37,9 +37,15 @@ def _new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-def create_user(*, full_name: str, password: str, phone: str | None = None,
-                email: str | None = None, language: str | None = None,
-                roles: tuple[Role, ...] = (Role.LEARNER,)) -> User:
+def create_user(
+    *,
+    full_name: str,
+    password: str,
+    phone: str | None = None,
+    email: str | None = None,
+    language: str | None = None,
+    roles: tuple[Role, ...] = (Role.LEARNER,),
+) -> User:
     """Create an account from an already-normalised phone and/or e-mail address."""
     if not phone and not email:
         raise AccountError("identifier_required")
@@ -47,8 +53,14 @@ def create_user(*, full_name: str, password: str, phone: str | None = None,
         raise AccountError("phone_taken")
     if email and db.session.scalar(select(User.id).where(User.email == email)):
         raise AccountError("email_taken")
-    user = User(full_name=nfc(full_name.strip()), phone=phone, email=email, language=language,
-                password_hash=hash_password(password), session_token=_new_session_token())
+    user = User(
+        full_name=nfc(full_name.strip()),
+        phone=phone,
+        email=email,
+        language=language,
+        password_hash=hash_password(password),
+        session_token=_new_session_token(),
+    )
     db.session.add(user)
     for role in roles:
         user.roles.append(RoleAssignment(role=role.value))
@@ -83,8 +95,18 @@ def change_password(user: User, new_password: str) -> None:
 
 def update_profile(user: User, **fields: Any) -> None:
     """Save profile fields (already validated by the form)."""
-    allowed = {"full_name", "language", "birth_year", "gender", "ethnicity_code",
-               "disability", "occupation_group", "home_commune_id", "email", "phone"}
+    allowed = {
+        "full_name",
+        "language",
+        "birth_year",
+        "gender",
+        "ethnicity_code",
+        "disability",
+        "occupation_group",
+        "home_commune_id",
+        "email",
+        "phone",
+    }
     for name, value in fields.items():
         if name not in allowed:
             raise AccountError("unknown_field")
@@ -97,8 +119,14 @@ def update_profile(user: User, **fields: Any) -> None:
     logger.info("account %s updated its profile", user.id)
 
 
-def grant_role(user: User, role: Role, *, scope_kind: str | None = None,
-               scope_code: str | None = None, granted_by: User | None = None) -> RoleAssignment:
+def grant_role(
+    user: User,
+    role: Role,
+    *,
+    scope_kind: str | None = None,
+    scope_code: str | None = None,
+    granted_by: User | None = None,
+) -> RoleAssignment:
     """Give ``user`` a role, within a scope where the role requires one."""
     allowed = ROLE_SCOPES[role]
     if allowed and (scope_kind not in allowed or not scope_code):
@@ -107,12 +135,22 @@ def grant_role(user: User, role: Role, *, scope_kind: str | None = None,
         raise AccountError("scope_not_allowed")
     if user.has_role(role, scope_kind, scope_code):
         raise AccountError("role_held")
-    assignment = RoleAssignment(role=role.value, scope_kind=scope_kind, scope_code=scope_code,
-                                granted_by_id=granted_by.id if granted_by else None)
+    assignment = RoleAssignment(
+        role=role.value,
+        scope_kind=scope_kind,
+        scope_code=scope_code,
+        granted_by_id=granted_by.id if granted_by else None,
+    )
     user.roles.append(assignment)
     db.session.flush()
-    logger.info("user %s granted %s %s:%s to user %s", granted_by.id if granted_by else None,
-                role.value, scope_kind, scope_code, user.id)
+    logger.info(
+        "user %s granted %s %s:%s to user %s",
+        granted_by.id if granted_by else None,
+        role.value,
+        scope_kind,
+        scope_code,
+        user.id,
+    )
     return assignment
 
 
@@ -120,14 +158,19 @@ def revoke_role(assignment: RoleAssignment, *, revoked_by: User | None = None) -
     """Take a role away. The last administrator cannot be removed."""
     if assignment.role == Role.ADMIN:
         admins = db.session.scalar(
-            select(db.func.count(RoleAssignment.id)).where(RoleAssignment.role == Role.ADMIN))
+            select(db.func.count(RoleAssignment.id)).where(RoleAssignment.role == Role.ADMIN)
+        )
         if admins <= 1:
             raise AccountError("last_admin")
     user = assignment.user
     user.roles.remove(assignment)
     db.session.flush()
-    logger.info("user %s revoked %s from user %s", revoked_by.id if revoked_by else None,
-                assignment.role, user.id)
+    logger.info(
+        "user %s revoked %s from user %s",
+        revoked_by.id if revoked_by else None,
+        assignment.role,
+        user.id,
+    )
 
 
 def set_active(user: User, active: bool, *, by: User) -> None:
@@ -148,23 +191,35 @@ def issue_reset_token(user: User, *, hours: int, issued_by: User | None = None) 
     """A one-time password-reset token; only its hash is stored. Earlier unused tokens of
     the user stop working."""
     now = utcnow()
-    for old in db.session.scalars(select(PasswordResetToken).where(
-            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))):
+    for old in db.session.scalars(
+        select(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)
+        )
+    ):
         old.used_at = now
     token = secrets.token_urlsafe(32)
-    db.session.add(PasswordResetToken(user_id=user.id, token_hash=_token_hash(token),
-                                      expires_at=now + timedelta(hours=hours),
-                                      issued_by_id=issued_by.id if issued_by else None))
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            expires_at=now + timedelta(hours=hours),
+            issued_by_id=issued_by.id if issued_by else None,
+        )
+    )
     db.session.flush()
-    logger.info("password reset issued for user %s by %s", user.id,
-                issued_by.id if issued_by else "command line")
+    logger.info(
+        "password reset issued for user %s by %s",
+        user.id,
+        issued_by.id if issued_by else "command line",
+    )
     return token
 
 
 def find_reset_token(token: str) -> PasswordResetToken | None:
     """The usable (unused, unexpired) reset token for ``token``, if any."""
-    row = db.session.scalar(select(PasswordResetToken).where(
-        PasswordResetToken.token_hash == _token_hash(token)))
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    )
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         return None
     return row
@@ -184,7 +239,8 @@ def delete_account(user: User) -> None:
     records stay, without the link to the account."""
     if user.has_role(Role.ADMIN):
         admins = db.session.scalar(
-            select(db.func.count(RoleAssignment.id)).where(RoleAssignment.role == Role.ADMIN))
+            select(db.func.count(RoleAssignment.id)).where(RoleAssignment.role == Role.ADMIN)
+        )
         if admins <= 1:
             raise AccountError("last_admin")
     user_id = user.id

@@ -15,14 +15,16 @@ from portal.places import queries as places
 def fill_place_choices(form: ProfileForm, user: User) -> None:
     """Offer today's provinces, and the communes of the chosen (or saved) province."""
     form.home_province.choices = [SelectChoice("", _("Not chosen"))] + [
-        SelectChoice(unit.code, unit.name) for unit in places.current_provinces()]
+        SelectChoice(unit.code, unit.name) for unit in places.current_provinces()
+    ]
     if not form.is_submitted() and user.home_commune is not None:
         parent = places.parent_of(user.home_commune)
         form.home_province.data = parent.code if parent else ""
         form.home_commune.data = user.home_commune.code
     communes = places.current_communes(form.home_province.data or "")
     form.home_commune.choices = [SelectChoice("", _("Not chosen"))] + [
-        SelectChoice(unit.code, unit.name) for unit in communes]
+        SelectChoice(unit.code, unit.name) for unit in communes
+    ]
 
 
 def profile_fields(form: ProfileForm) -> dict[str, Any]:

@@ -66,15 +66,27 @@ def personal_data(user: User) -> dict[str, Any]:
         "profile": {
             "birth_year": user.birth_year,
             "gender": user.gender,
-            "ethnicity": {"code": user.ethnicity_code,
-                          "name": ETHNICITIES.get(user.ethnicity_code or "")},
+            "ethnicity": {
+                "code": user.ethnicity_code,
+                "name": ETHNICITIES.get(user.ethnicity_code or ""),
+            },
             "disability": user.disability,
             "occupation_group": user.occupation_group,
-            "home_commune": ({"code": user.home_commune.code, "name": user.home_commune.name}
-                             if user.home_commune else None),
+            "home_commune": (
+                {"code": user.home_commune.code, "name": user.home_commune.name}
+                if user.home_commune
+                else None
+            ),
         },
-        "roles": [{"role": a.role, "scope_kind": a.scope_kind, "scope_code": a.scope_code,
-                   "granted_at": a.granted_at.isoformat()} for a in user.roles],
+        "roles": [
+            {
+                "role": a.role,
+                "scope_kind": a.scope_kind,
+                "scope_code": a.scope_code,
+                "granted_at": a.granted_at.isoformat(),
+            }
+            for a in user.roles
+        ],
         "households": _household_memberships(user),
     }
 

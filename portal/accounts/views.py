@@ -41,9 +41,12 @@ def sign_up():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         kind, value = form.identifier.normalised
         try:
-            user = operations.create_user(full_name=form.full_name.data,
-                                          password=form.password.data,
-                                          language=current_language().code, **{kind: value})
+            user = operations.create_user(
+                full_name=form.full_name.data,
+                password=form.password.data,
+                language=current_language().code,
+                **{kind: value},
+            )
         except operations.AccountError as exc:
             form.identifier.errors = [error_message(exc.code)]
         else:
@@ -64,8 +67,9 @@ def sign_in():  # type: ignore[no-untyped-def]
             login_user(user, remember=form.remember.data)
             flash(_("You are signed in."), "success")
             return redirect(safe_next(request.args.get("next")))
-        form.password.errors = [_("That number or address and password do not match an "
-                                  "active account.")]
+        form.password.errors = [
+            _("That number or address and password do not match an active account.")
+        ]
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -127,8 +131,11 @@ def change_password():  # type: ignore[no-untyped-def]
 @login_required
 def download_data():  # type: ignore[no-untyped-def]
     body = json.dumps(queries.personal_data(current_user), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{current_user.id}.json"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="my-data-{current_user.id}.json"'},
+    )
 
 
 @login_required

@@ -101,8 +101,11 @@ def _formatting_locale() -> str:
 
 def init_app(app: Flask, babel: Babel) -> None:
     """Wire language selection into every request and into templates."""
-    babel.init_app(app, default_translation_directories=str(TRANSLATIONS_DIR),
-                   locale_selector=_formatting_locale)
+    babel.init_app(
+        app,
+        default_translation_directories=str(TRANSLATIONS_DIR),
+        locale_selector=_formatting_locale,
+    )
     default = app.config["PORTAL_DEFAULT_LANGUAGE"]
 
     @app.before_request
@@ -124,13 +127,18 @@ def init_app(app: Flask, babel: Babel) -> None:
         return {
             "current_language": language,
             "languages": list(LANGUAGES.values()),
-            "fallback_language": LANGUAGES[language.fallback[0]] if language.fallback
-            else language,
+            "fallback_language": LANGUAGES[language.fallback[0]] if language.fallback else language,
         }
 
 
 def set_language_cookie(response, code: str) -> None:  # type: ignore[no-untyped-def]
     from flask import current_app
 
-    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    response.set_cookie(
+        COOKIE,
+        code,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )

@@ -58,7 +58,8 @@ WIDTH = 76
 
 _DATE_LINE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.MULTILINE)
 _PLACEHOLDER = re.compile(
-    r"%(?:\((\w*)\))?[-#0 +]?(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrs%])")
+    r"%(?:\((\w*)\))?[-#0 +]?(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrs%])"
+)
 
 
 def po_path(code: str) -> Path:
@@ -92,14 +93,25 @@ def extract_catalog(root: Path = ROOT, mapping: Path = BABEL_CFG) -> Catalog:
         relative = Path(os.path.relpath(dirpath, root)).parts
         return walk_all or not relative or relative[0] in tops
 
-    catalog = Catalog(project=PROJECT, version="1.0", charset="utf-8", fuzzy=False,
-                      copyright_holder=COPYRIGHT)
+    catalog = Catalog(
+        project=PROJECT, version="1.0", charset="utf-8", fuzzy=False, copyright_holder=COPYRIGHT
+    )
     for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
-        strip_comment_tags=False, directory_filter=directory_filter,
+        root,
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=COMMENT_TAGS,
+        strip_comment_tags=False,
+        directory_filter=directory_filter,
     ):
-        catalog.add(message, None, [(filename.replace(os.sep, "/"), lineno)],
-                    auto_comments=comments, context=context)
+        catalog.add(
+            message,
+            None,
+            [(filename.replace(os.sep, "/"), lineno)],
+            auto_comments=comments,
+            context=context,
+        )
     return catalog
 
 
@@ -107,8 +119,15 @@ def render_po(catalog: Catalog, *, template: bool = False) -> bytes:
     """The catalogue as .po/.pot text: sorted, file names without line numbers (so that moving
     code does not touch every catalogue), obsolete messages kept for translators."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, sort_output=True, include_lineno=False,
-             ignore_obsolete=template, omit_header=False)
+    write_po(
+        buffer,
+        catalog,
+        width=WIDTH,
+        sort_output=True,
+        include_lineno=False,
+        ignore_obsolete=template,
+        omit_header=False,
+    )
     return buffer.getvalue()
 
 
@@ -170,9 +189,16 @@ def plural_forms(code: str) -> str | None:
 def new_catalog(code: str) -> Catalog:
     """An empty catalogue for ``code``; languages CLDR lacks get a one-form plural rule."""
     language = LANGUAGES[code]
-    catalog = PortalCatalog(locale=code, domain=DOMAIN, project=PROJECT, version="1.0",
-                            charset="utf-8", fuzzy=False, copyright_holder=COPYRIGHT,
-                            language_team=f"{language.english} reviewers")
+    catalog = PortalCatalog(
+        locale=code,
+        domain=DOMAIN,
+        project=PROJECT,
+        version="1.0",
+        charset="utf-8",
+        fuzzy=False,
+        copyright_holder=COPYRIGHT,
+        language_team=f"{language.english} reviewers",
+    )
     if plural_forms(code):
         catalog.mime_headers = [("Plural-Forms", plural_forms(code))]
     if not language.reviewed:
@@ -195,8 +221,11 @@ def update_catalog(catalog: Catalog, template: Catalog) -> Catalog:
     """Merge ``template`` into ``catalog``: new messages are added empty, removed ones become
     obsolete (kept as ``#~`` for translators) and come back with their translation if the
     message reappears; seed marks survive."""
-    seeds = {message.id if isinstance(message.id, str) else message.id[0]
-             for message in catalog if message.id and is_seed(message)}
+    seeds = {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalog
+        if message.id and is_seed(message)
+    }
     seeds |= {key for key, message in catalog.obsolete.items() if is_seed(message)}
     # Messages that come back: restore their old translation before merging.
     for key, message in list(catalog.obsolete.items()):
@@ -205,8 +234,13 @@ def update_catalog(catalog: Catalog, template: Catalog) -> Catalog:
             catalog[msgid] = message
             del catalog.obsolete[key]
     rule = catalog.plural_forms
-    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False,
-                   keep_user_comments=True, update_creation_date=False)
+    catalog.update(
+        template,
+        no_fuzzy_matching=True,
+        update_header_comment=False,
+        keep_user_comments=True,
+        update_creation_date=False,
+    )
     catalog.mime_headers = [("Plural-Forms", rule)]
     for message in catalog:
         key = message.id if isinstance(message.id, str) else (message.id or ("",))[0]
@@ -257,8 +291,9 @@ def check_message(message: Message) -> list[str]:
         source = set(placeholders(message.id))
         target = set(placeholders(message.string))  # type: ignore[arg-type]
         if source != target:
-            problems.append(f"{message.id!r}: placeholders {sorted(target)} "
-                            f"instead of {sorted(source)}")
+            problems.append(
+                f"{message.id!r}: placeholders {sorted(target)} instead of {sorted(source)}"
+            )
         return problems
     singular, plural = (set(placeholders(text)) for text in message.id[:2])
     allowed = singular | plural
@@ -334,8 +369,9 @@ def extract() -> None:
     """Extract messages from the code and templates into translations/messages.pot."""
     template = extract_catalog()
     changed = write_if_changed(POT, render_po(template, template=True))
-    click.echo(f"{'wrote' if changed else 'unchanged'} {POT.relative_to(ROOT)}: "
-               f"{len(template)} messages")
+    click.echo(
+        f"{'wrote' if changed else 'unchanged'} {POT.relative_to(ROOT)}: {len(template)} messages"
+    )
 
 
 @translate_cli.command("update", with_appcontext=False)
@@ -350,8 +386,10 @@ def update(codes: tuple[str, ...]) -> None:
     for code in codes or LANGUAGES:
         changed = update_language(code, template)
         stats = catalog_stats(code, read_catalog(po_path(code), code))
-        click.echo(f"{'updated' if changed else 'unchanged'} {po_path(code).relative_to(ROOT)}: "
-                   f"{stats.translated}/{stats.total} translated")
+        click.echo(
+            f"{'updated' if changed else 'unchanged'} {po_path(code).relative_to(ROOT)}: "
+            f"{stats.translated}/{stats.total} translated"
+        )
 
 
 @translate_cli.command("missing", with_appcontext=False)

@@ -15,8 +15,9 @@ def choose():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         language = parse(request.form.get("lang"))
         if language is None:
-            return render_template("i18n/choose.html", languages=LANGUAGES.values(),
-                                   next_url=next_url), 400
+            return render_template(
+                "i18n/choose.html", languages=LANGUAGES.values(), next_url=next_url
+            ), 400
         if current_user.is_authenticated:
             from portal.accounts import operations
 

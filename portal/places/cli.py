@@ -15,14 +15,19 @@ places_cli = AppGroup("places", help="Vietnam's administrative units, versioned 
 
 
 @places_cli.command("load")
-@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=operations.DATA_DIR, show_default=True,
-              help="Folder holding units.csv and successions.csv.")
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=operations.DATA_DIR,
+    show_default=True,
+    help="Folder holding units.csv and successions.csv.",
+)
 def load(data_dir: Path) -> None:
     """Load or update the units and their successions from the data files. Safe to re-run:
     it only changes what differs."""
-    with click.progressbar(length=operations.load_size(data_dir),
-                           label="Loading administrative units") as bar:
+    with click.progressbar(
+        length=operations.load_size(data_dir), label="Loading administrative units"
+    ) as bar:
         try:
             result = operations.load_units(data_dir, on_progress=bar.update)
         except operations.DataFileError as exc:
@@ -40,8 +45,13 @@ def load(data_dir: Path) -> None:
 
 @places_cli.command("show")
 @click.argument("code")
-@click.option("--on", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Only the unit in force on this day (YYYY-MM-DD).")
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only the unit in force on this day (YYYY-MM-DD).",
+)
 def show(code: str, day: datetime | None) -> None:
     """Show every unit that has carried CODE: period, parent, children, successions."""
     units = queries.units_with_code(code)
@@ -56,11 +66,15 @@ def show(code: str, day: datetime | None) -> None:
             click.echo(f"  parent: {unit.parent.level} {unit.parent.code} {unit.parent.name}")
         click.echo(f"  children: {len(queries.children(unit))}")
         for s in queries.predecessors(unit):
-            click.echo(f"  from {s.old_unit.level} {s.old_unit.code} {s.old_unit.name}"
-                       f"{' (part)' if s.is_partial else ''} on {_day(s.effective_on)}")
+            click.echo(
+                f"  from {s.old_unit.level} {s.old_unit.code} {s.old_unit.name}"
+                f"{' (part)' if s.is_partial else ''} on {_day(s.effective_on)}"
+            )
         for s in queries.successors(unit):
-            click.echo(f"  into {s.new_unit.level} {s.new_unit.code} {s.new_unit.name}"
-                       f"{' (part)' if s.is_partial else ''} on {_day(s.effective_on)}")
+            click.echo(
+                f"  into {s.new_unit.level} {s.new_unit.code} {s.new_unit.name}"
+                f"{' (part)' if s.is_partial else ''} on {_day(s.effective_on)}"
+            )
 
 
 def _day(value: date | None) -> str:

@@ -54,8 +54,9 @@ RELATION_LABELS = {
 
 ERROR_MESSAGES = {
     "not_a_commune": _l("Villages belong to a commune, ward or special zone."),
-    "unit_not_in_force": _l("This unit is no longer in force; add villages to the unit that "
-                            "succeeded it."),
+    "unit_not_in_force": _l(
+        "This unit is no longer in force; add villages to the unit that succeeded it."
+    ),
     "invalid_kind": _l("Choose a kind from the list."),
     "name_required": _l("Enter a name."),
     "village_exists": _l("This commune already has a village with that name."),
@@ -84,24 +85,38 @@ class UnitSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name or code"), validators=[Optional(), Length(max=100)],
-                    description=_l("Accents may be left out: \"thai hoa\" finds Thái Hòa "
-                                   "and Thái Hoà."))
-    level = SelectField(_l("Level"), choices=[SelectChoice("", _l("All levels"))] + [
-        SelectChoice(level.value, label) for level, label in LEVEL_LABELS.items()],
-        validators=[Optional()])
-    on = DateField(_l("In force on"), validators=[Optional()],
-                   description=_l("Units changed on 1 July 2025: pick an earlier date to see "
-                                  "the 63 provinces and their districts."))
+    q = StringField(
+        _l("Name or code"),
+        validators=[Optional(), Length(max=100)],
+        description=_l('Accents may be left out: "thai hoa" finds Thái Hòa and Thái Hoà.'),
+    )
+    level = SelectField(
+        _l("Level"),
+        choices=[SelectChoice("", _l("All levels"))]
+        + [SelectChoice(level.value, label) for level, label in LEVEL_LABELS.items()],
+        validators=[Optional()],
+    )
+    on = DateField(
+        _l("In force on"),
+        validators=[Optional()],
+        description=_l(
+            "Units changed on 1 July 2025: pick an earlier date to see "
+            "the 63 provinces and their districts."
+        ),
+    )
 
 
 class VillageForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("As the commune writes it, for example \"Thôn Nà Hin\" "
-                                      "or \"Tổ dân phố 5\"."))
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label)
-                                            for k, label in VILLAGE_KIND_LABELS.items()],
-                       validators=[InputRequired()])
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l('As the commune writes it, for example "Thôn Nà Hin" or "Tổ dân phố 5".'),
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(k.value, label) for k, label in VILLAGE_KIND_LABELS.items()],
+        validators=[InputRequired()],
+    )
     submit = SubmitField(_l("Add village"))
 
 
@@ -116,9 +131,11 @@ class ConfirmForm(FlaskForm):
 
 
 class HouseholdForm(FlaskForm):
-    name = StringField(_l("Household name"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("As neighbours call it, for example \"Hộ ông Lò Văn "
-                                      "Pọm\"."))
+    name = StringField(
+        _l("Household name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l('As neighbours call it, for example "Hộ ông Lò Văn Pọm".'),
+    )
     submit = SubmitField(_l("Add household"))
 
 
@@ -126,24 +143,42 @@ class MemberForm(FlaskForm):
     account = StringField(
         _l("Account (mobile number, e-mail address or account number)"),
         validators=[Optional(), Length(max=254)],
-        description=_l("For a person who has an account. Leave empty for a child or an elderly "
-                       "person without one, and fill in the name below."))
-    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)],
-                            description=_l("Required for a person without an account."))
-    birth_year = IntegerField(_l("Year of birth"), validators=[
-        Optional(), NumberRange(min=1900, max=date.today().year,
-                                message=_l("Enter a year such as 1985."))])
-    gender = SelectField(_l("Gender"), choices=[SelectChoice("", _l("Not given"))] + [
-        SelectChoice(code, label) for code, label in GENDERS.items()], validators=[Optional()])
-    relation = SelectField(_l("Relation to the head of household"), choices=[
-        SelectChoice(r.value, label) for r, label in RELATION_LABELS.items()],
-        validators=[InputRequired()])
+        description=_l(
+            "For a person who has an account. Leave empty for a child or an elderly "
+            "person without one, and fill in the name below."
+        ),
+    )
+    full_name = StringField(
+        _l("Full name"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Required for a person without an account."),
+    )
+    birth_year = IntegerField(
+        _l("Year of birth"),
+        validators=[
+            Optional(),
+            NumberRange(min=1900, max=date.today().year, message=_l("Enter a year such as 1985.")),
+        ],
+    )
+    gender = SelectField(
+        _l("Gender"),
+        choices=[SelectChoice("", _l("Not given"))]
+        + [SelectChoice(code, label) for code, label in GENDERS.items()],
+        validators=[Optional()],
+    )
+    relation = SelectField(
+        _l("Relation to the head of household"),
+        choices=[SelectChoice(r.value, label) for r, label in RELATION_LABELS.items()],
+        validators=[InputRequired()],
+    )
     submit = SubmitField(_l("Add member"))
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
         valid = super().validate(extra_validators)
         if not (self.account.data or "").strip() and not (self.full_name.data or "").strip():
-            self.full_name.errors = [*self.full_name.errors,
-                                     _l("Give an account, or the person's full name.")]
+            self.full_name.errors = [
+                *self.full_name.errors,
+                _l("Give an account, or the person's full name."),
+            ]
             valid = False
         return valid

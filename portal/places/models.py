@@ -12,8 +12,15 @@ from portal.db_types import UTCDateTime
 from portal.extensions import db
 
 __all__ = [
-    "AdminUnit", "AdminUnitSuccession", "Household", "HouseholdMember", "Level", "Relation",
-    "UnitKind", "Village", "VillageKind",
+    "AdminUnit",
+    "AdminUnitSuccession",
+    "Household",
+    "HouseholdMember",
+    "Level",
+    "Relation",
+    "UnitKind",
+    "Village",
+    "VillageKind",
 ]
 
 
@@ -78,8 +85,9 @@ class AdminUnit(db.Model):
     __tablename__ = "admin_units"
     __table_args__ = (
         UniqueConstraint("level", "code", "valid_from"),
-        CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_from < valid_to",
-                        name="valid_period"),
+        CheckConstraint(
+            "valid_to IS NULL OR valid_from IS NULL OR valid_from < valid_to", name="valid_period"
+        ),
         Index("ix_admin_units_level_code", "level", "code"),
     )
 
@@ -91,13 +99,15 @@ class AdminUnit(db.Model):
     # ``portal.text.fold(name)``, for accent-insensitive search; never used to aggregate.
     search_name: Mapped[str] = mapped_column(String(200), index=True)
     parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("admin_units.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("admin_units.id", ondelete="RESTRICT"), index=True
+    )
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
 
     parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[AdminUnit]] = relationship(
-        back_populates="parent", order_by="AdminUnit.code")
+        back_populates="parent", order_by="AdminUnit.code"
+    )
 
     def __repr__(self) -> str:
         return f"<AdminUnit {self.level} {self.code} {self.name} from={self.valid_from}>"
@@ -109,7 +119,8 @@ class AdminUnit(db.Model):
 
     def in_force_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day < self.valid_to)
+            self.valid_to is None or day < self.valid_to
+        )
 
 
 class AdminUnitSuccession(db.Model):
@@ -121,9 +132,11 @@ class AdminUnitSuccession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     old_unit_id: Mapped[int] = mapped_column(
-        ForeignKey("admin_units.id", ondelete="CASCADE"), index=True)
+        ForeignKey("admin_units.id", ondelete="CASCADE"), index=True
+    )
     new_unit_id: Mapped[int] = mapped_column(
-        ForeignKey("admin_units.id", ondelete="CASCADE"), index=True)
+        ForeignKey("admin_units.id", ondelete="CASCADE"), index=True
+    )
     effective_on: Mapped[date] = mapped_column(Date)
     is_partial: Mapped[bool] = mapped_column(default=False)
 
@@ -131,8 +144,10 @@ class AdminUnitSuccession(db.Model):
     new_unit: Mapped[AdminUnit] = relationship(foreign_keys=[new_unit_id])
 
     def __repr__(self) -> str:
-        return (f"<AdminUnitSuccession {self.old_unit_id} → {self.new_unit_id}"
-                f" on {self.effective_on}{' partial' if self.is_partial else ''}>")
+        return (
+            f"<AdminUnitSuccession {self.old_unit_id} → {self.new_unit_id}"
+            f" on {self.effective_on}{' partial' if self.is_partial else ''}>"
+        )
 
 
 class Village(db.Model):
@@ -144,17 +159,18 @@ class Village(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(
-        ForeignKey("admin_units.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("admin_units.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16), default=VillageKind.THON.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     commune: Mapped[AdminUnit] = relationship()
     households: Mapped[list[Household]] = relationship(
-        back_populates="village", order_by="Household.name")
+        back_populates="village", order_by="Household.name"
+    )
 
     def __repr__(self) -> str:
         return f"<Village {self.id} {self.name} commune={self.commune_id}>"
@@ -172,16 +188,19 @@ class Household(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(
-        ForeignKey("villages.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("villages.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))  # as people call it: "Hộ ông Lò Văn Pọm"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     village: Mapped[Village] = relationship(back_populates="households")
     members: Mapped[list[HouseholdMember]] = relationship(
-        back_populates="household", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="HouseholdMember.id")
+        back_populates="household",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="HouseholdMember.id",
+    )
 
     def __repr__(self) -> str:
         return f"<Household {self.id} {self.name} village={self.village_id}>"
@@ -197,9 +216,11 @@ class HouseholdMember(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(
-        ForeignKey("households.id", ondelete="CASCADE"), index=True)
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     full_name: Mapped[str] = mapped_column(String(200))
     birth_year: Mapped[int | None]
     gender: Mapped[str | None] = mapped_column(String(16))  # portal.accounts.reference.GENDERS

@@ -51,6 +51,7 @@ class DataFileError(ValueError):
 
 # --- Loading the data files ---------------------------------------------------------------------
 
+
 @dataclass
 class LoadResult:
     """What ``load_units`` did, for the CLI to print."""
@@ -77,24 +78,37 @@ def read_units(path: Path) -> list[dict[str, Any]]:
                 raise DataFileError(f"{path.name} line {n}: {exc}") from None
             if valid_from is None and valid_to is None:
                 raise DataFileError(f"{path.name} line {n}: no valid_from nor valid_to")
-            rows.append({
-                "level": level.value, "code": row["code"], "kind": kind.value,
-                "name": nfc(row["name"].strip()), "parent_level": row["parent_level"],
-                "parent_code": row["parent_code"], "valid_from": valid_from,
-                "valid_to": valid_to, "line": n,
-            })
+            rows.append(
+                {
+                    "level": level.value,
+                    "code": row["code"],
+                    "kind": kind.value,
+                    "name": nfc(row["name"].strip()),
+                    "parent_level": row["parent_level"],
+                    "parent_code": row["parent_code"],
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "line": n,
+                }
+            )
     return rows
 
 
 def read_successions(path: Path) -> list[dict[str, Any]]:
     """Rows of ``successions.csv`` with dates and flags parsed."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return [{
-            "effective_on": date.fromisoformat(row["effective_on"]),
-            "old_level": row["old_level"], "old_code": row["old_code"],
-            "new_level": row["new_level"], "new_code": row["new_code"],
-            "is_partial": row["is_partial"] == "1", "line": n,
-        } for n, row in enumerate(csv.DictReader(handle), start=2)]
+        return [
+            {
+                "effective_on": date.fromisoformat(row["effective_on"]),
+                "old_level": row["old_level"],
+                "old_code": row["old_code"],
+                "new_level": row["new_level"],
+                "new_code": row["new_code"],
+                "is_partial": row["is_partial"] == "1",
+                "line": n,
+            }
+            for n, row in enumerate(csv.DictReader(handle), start=2)
+        ]
 
 
 class _UnitIndex:
@@ -115,8 +129,9 @@ def _first_day(row: dict[str, Any]) -> date:
     return row["valid_from"] or row["valid_to"] - timedelta(days=1)
 
 
-def load_units(data_dir: Path = DATA_DIR,
-               on_progress: Callable[[int], None] | None = None) -> LoadResult:
+def load_units(
+    data_dir: Path = DATA_DIR, on_progress: Callable[[int], None] | None = None
+) -> LoadResult:
     """Bring ``admin_units`` and ``admin_unit_successions`` in line with the data files:
     create what is missing, update what changed, leave what matches. Idempotent. Units in the
     database that the files no longer hold are counted and left alone (records may point at
@@ -139,17 +154,22 @@ def load_units(data_dir: Path = DATA_DIR,
             if row["parent_level"]:
                 parent = index.find(row["parent_level"], row["parent_code"], _first_day(row))
                 if parent is None:
-                    raise DataFileError(f"units.csv line {row['line']}: no {row['parent_level']}"
-                                        f" {row['parent_code']} in force then")
+                    raise DataFileError(
+                        f"units.csv line {row['line']}: no {row['parent_level']}"
+                        f" {row['parent_code']} in force then"
+                    )
             unit = existing.get(key)
             outcome = "unchanged"
             if unit is None:
-                unit = AdminUnit(level=row["level"], code=row["code"],
-                                 valid_from=row["valid_from"])
+                unit = AdminUnit(level=row["level"], code=row["code"], valid_from=row["valid_from"])
                 db.session.add(unit)
                 outcome = "created"
-            changes = {"kind": row["kind"], "name": row["name"],
-                       "search_name": fold(row["name"]), "valid_to": row["valid_to"]}
+            changes = {
+                "kind": row["kind"],
+                "name": row["name"],
+                "search_name": fold(row["name"]),
+                "valid_to": row["valid_to"],
+            }
             for attr, value in changes.items():
                 if getattr(unit, attr) != value:
                     setattr(unit, attr, value)
@@ -163,29 +183,36 @@ def load_units(data_dir: Path = DATA_DIR,
         db.session.flush()
     result.units["not in data"] = len(set(existing) - seen)
     if result.units["not in data"]:
-        logger.warning("%d administrative units are no longer in the data files",
-                       result.units["not in data"])
+        logger.warning(
+            "%d administrative units are no longer in the data files", result.units["not in data"]
+        )
 
-    current = {(s.old_unit_id, s.new_unit_id): s
-               for s in db.session.scalars(select(AdminUnitSuccession))}
+    current = {
+        (s.old_unit_id, s.new_unit_id): s for s in db.session.scalars(select(AdminUnitSuccession))
+    }
     wanted: set[tuple[int, int]] = set()
     for row in succession_rows:
-        old = index.find(row["old_level"], row["old_code"],
-                         row["effective_on"] - timedelta(days=1))
+        old = index.find(row["old_level"], row["old_code"], row["effective_on"] - timedelta(days=1))
         new = index.find(row["new_level"], row["new_code"], row["effective_on"])
         if old is None or new is None:
             raise DataFileError(f"successions.csv line {row['line']}: unit not found")
         wanted.add((old.id, new.id))
         succession = current.get((old.id, new.id))
         if succession is None:
-            db.session.add(AdminUnitSuccession(
-                old_unit_id=old.id, new_unit_id=new.id, effective_on=row["effective_on"],
-                is_partial=row["is_partial"]))
+            db.session.add(
+                AdminUnitSuccession(
+                    old_unit_id=old.id,
+                    new_unit_id=new.id,
+                    effective_on=row["effective_on"],
+                    is_partial=row["is_partial"],
+                )
+            )
             result.successions["created"] += 1
-        elif (succession.effective_on, succession.is_partial) != (row["effective_on"],
-                                                                   row["is_partial"]):
-            succession.effective_on, succession.is_partial = row["effective_on"], row[
-                "is_partial"]
+        elif (succession.effective_on, succession.is_partial) != (
+            row["effective_on"],
+            row["is_partial"],
+        ):
+            succession.effective_on, succession.is_partial = row["effective_on"], row["is_partial"]
             result.successions["updated"] += 1
         else:
             result.successions["unchanged"] += 1
@@ -194,8 +221,9 @@ def load_units(data_dir: Path = DATA_DIR,
         db.session.delete(current[key])
         result.successions["deleted"] += 1
     db.session.flush()
-    logger.info("places loaded: units %s, successions %s", dict(result.units),
-                dict(result.successions))
+    logger.info(
+        "places loaded: units %s, successions %s", dict(result.units), dict(result.successions)
+    )
     return result
 
 
@@ -210,6 +238,7 @@ def load_size(data_dir: Path = DATA_DIR) -> int:
 
 # --- Villages and households --------------------------------------------------------------------
 
+
 def _clean_name(name: str) -> str:
     name = " ".join(nfc(name or "").split())
     if not name:
@@ -221,8 +250,14 @@ def _actor(user: Any) -> int | None:
     return getattr(user, "id", None)
 
 
-def create_village(commune: AdminUnit, *, name: str, kind: str = VillageKind.THON,
-                   created_by: Any = None, on: date | None = None) -> Village:
+def create_village(
+    commune: AdminUnit,
+    *,
+    name: str,
+    kind: str = VillageKind.THON,
+    created_by: Any = None,
+    on: date | None = None,
+) -> Village:
     """Add a village or residential group to a commune in force (today unless ``on``)."""
     if commune.level != Level.COMMUNE:
         raise PlacesError("not_a_commune")
@@ -233,17 +268,28 @@ def create_village(commune: AdminUnit, *, name: str, kind: str = VillageKind.THO
     name = _clean_name(name)
     if active_village_named(commune, name):
         raise PlacesError("village_exists")
-    village = Village(commune_id=commune.id, commune=commune, name=name, kind=str(kind),
-                      created_by_id=_actor(created_by))
+    village = Village(
+        commune_id=commune.id,
+        commune=commune,
+        name=name,
+        kind=str(kind),
+        created_by_id=_actor(created_by),
+    )
     db.session.add(village)
     db.session.flush()
-    logger.info("village %s %r created in commune %s by user %s", village.id, name,
-                commune.code, _actor(created_by))
+    logger.info(
+        "village %s %r created in commune %s by user %s",
+        village.id,
+        name,
+        commune.code,
+        _actor(created_by),
+    )
     return village
 
 
-def rename_village(village: Village, *, name: str, kind: str | None = None,
-                   renamed_by: Any = None) -> None:
+def rename_village(
+    village: Village, *, name: str, kind: str | None = None, renamed_by: Any = None
+) -> None:
     """Give an active village a new name (and kind, when given)."""
     if not village.is_active:
         raise PlacesError("village_retired")
@@ -258,12 +304,16 @@ def rename_village(village: Village, *, name: str, kind: str | None = None,
     if kind is not None:
         village.kind = str(kind)
     db.session.flush()
-    logger.info("village %s renamed from %r to %r by user %s", village.id, old_name, name,
-                _actor(renamed_by))
+    logger.info(
+        "village %s renamed from %r to %r by user %s",
+        village.id,
+        old_name,
+        name,
+        _actor(renamed_by),
+    )
 
 
-def retire_village(village: Village, *, retired_by: Any = None,
-                   at: datetime | None = None) -> None:
+def retire_village(village: Village, *, retired_by: Any = None, at: datetime | None = None) -> None:
     """Mark a village as no longer existing; it stays for the records that name it."""
     if not village.is_active:
         return
@@ -276,18 +326,33 @@ def create_household(village: Village, *, name: str, created_by: Any = None) -> 
     """Add a household to an active village."""
     if not village.is_active:
         raise PlacesError("village_retired")
-    household = Household(village_id=village.id, village=village, name=_clean_name(name),
-                          created_by_id=_actor(created_by))
+    household = Household(
+        village_id=village.id,
+        village=village,
+        name=_clean_name(name),
+        created_by_id=_actor(created_by),
+    )
     db.session.add(household)
     db.session.flush()
-    logger.info("household %s created in village %s by user %s", household.id, village.id,
-                _actor(created_by))
+    logger.info(
+        "household %s created in village %s by user %s",
+        household.id,
+        village.id,
+        _actor(created_by),
+    )
     return household
 
 
-def add_member(household: Household, *, relation: str = Relation.OTHER, user: Any = None,
-               full_name: str | None = None, birth_year: int | None = None,
-               gender: str | None = None, added_by: Any = None) -> HouseholdMember:
+def add_member(
+    household: Household,
+    *,
+    relation: str = Relation.OTHER,
+    user: Any = None,
+    full_name: str | None = None,
+    birth_year: int | None = None,
+    gender: str | None = None,
+    added_by: Any = None,
+) -> HouseholdMember:
     """Add a person to a household: an account holder (``user``; name, birth year and gender
     default to the account's) or a person without an account (``full_name`` required)."""
     if relation not in set(Relation):
@@ -305,12 +370,23 @@ def add_member(household: Household, *, relation: str = Relation.OTHER, user: An
         raise PlacesError("invalid_birth_year")
     if gender is not None and gender not in GENDER_CODES:
         raise PlacesError("invalid_gender")
-    member = HouseholdMember(household=household, user_id=_actor(user), full_name=full_name,
-                             birth_year=birth_year, gender=gender, relation=str(relation))
+    member = HouseholdMember(
+        household=household,
+        user_id=_actor(user),
+        full_name=full_name,
+        birth_year=birth_year,
+        gender=gender,
+        relation=str(relation),
+    )
     db.session.add(member)
     db.session.flush()
-    logger.info("member %s (user %s) added to household %s by user %s", member.id,
-                _actor(user), household.id, _actor(added_by))
+    logger.info(
+        "member %s (user %s) added to household %s by user %s",
+        member.id,
+        _actor(user),
+        household.id,
+        _actor(added_by),
+    )
     return member
 
 
@@ -319,5 +395,9 @@ def remove_member(member: HouseholdMember, *, removed_by: Any = None) -> None:
     household_id = member.household_id
     member.household.members.remove(member)
     db.session.flush()
-    logger.info("member %s removed from household %s by user %s", member.id, household_id,
-                _actor(removed_by))
+    logger.info(
+        "member %s removed from household %s by user %s",
+        member.id,
+        household_id,
+        _actor(removed_by),
+    )

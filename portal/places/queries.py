@@ -34,12 +34,20 @@ def today() -> date:
 
 def in_force_on(day: date):  # type: ignore[no-untyped-def]
     """SQL condition: the unit is in force on ``day``."""
-    return and_(or_(AdminUnit.valid_from.is_(None), AdminUnit.valid_from <= day),
-                or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to > day))
+    return and_(
+        or_(AdminUnit.valid_from.is_(None), AdminUnit.valid_from <= day),
+        or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to > day),
+    )
 
 
-def units_in_force(day: date, *, level: str | None = None, kind: str | None = None,
-                   parent: AdminUnit | None = None, text: str = "") -> Select[tuple[AdminUnit]]:
+def units_in_force(
+    day: date,
+    *,
+    level: str | None = None,
+    kind: str | None = None,
+    parent: AdminUnit | None = None,
+    text: str = "",
+) -> Select[tuple[AdminUnit]]:
     """Units in force on ``day``, by level then code; ``text`` matches names with or without
     accents (a code typed in full matches that code)."""
     query = select(AdminUnit).where(in_force_on(day))
@@ -62,15 +70,20 @@ def units_in_force(day: date, *, level: str | None = None, kind: str | None = No
 
 def unit_by_code(level: str, code: str, day: date) -> AdminUnit | None:
     """The unit of ``level`` with ``code`` in force on ``day``."""
-    return db.session.scalar(select(AdminUnit).where(
-        AdminUnit.level == level, AdminUnit.code == code, in_force_on(day)))
+    return db.session.scalar(
+        select(AdminUnit).where(AdminUnit.level == level, AdminUnit.code == code, in_force_on(day))
+    )
 
 
 def units_with_code(code: str) -> list[AdminUnit]:
     """Every unit that has carried ``code``, at any level, oldest first."""
-    return list(db.session.scalars(
-        select(AdminUnit).where(AdminUnit.code == code)
-        .order_by(AdminUnit.valid_from.is_not(None), AdminUnit.valid_from, AdminUnit.level)))
+    return list(
+        db.session.scalars(
+            select(AdminUnit)
+            .where(AdminUnit.code == code)
+            .order_by(AdminUnit.valid_from.is_not(None), AdminUnit.valid_from, AdminUnit.level)
+        )
+    )
 
 
 def children(unit: AdminUnit, day: date | None = None) -> list[AdminUnit]:
@@ -84,21 +97,29 @@ def children(unit: AdminUnit, day: date | None = None) -> list[AdminUnit]:
 def successors(unit: AdminUnit) -> list[AdminUnitSuccession]:
     """Where ``unit`` went: successions from it, with their new units, by new code."""
     new = aliased(AdminUnit)
-    return list(db.session.scalars(
-        select(AdminUnitSuccession).join(new, AdminUnitSuccession.new_unit)
-        .where(AdminUnitSuccession.old_unit_id == unit.id)
-        .options(selectinload(AdminUnitSuccession.new_unit))
-        .order_by(new.code)))
+    return list(
+        db.session.scalars(
+            select(AdminUnitSuccession)
+            .join(new, AdminUnitSuccession.new_unit)
+            .where(AdminUnitSuccession.old_unit_id == unit.id)
+            .options(selectinload(AdminUnitSuccession.new_unit))
+            .order_by(new.code)
+        )
+    )
 
 
 def predecessors(unit: AdminUnit) -> list[AdminUnitSuccession]:
     """What ``unit`` was made of: successions into it, with their old units, by old code."""
     old = aliased(AdminUnit)
-    return list(db.session.scalars(
-        select(AdminUnitSuccession).join(old, AdminUnitSuccession.old_unit)
-        .where(AdminUnitSuccession.new_unit_id == unit.id)
-        .options(selectinload(AdminUnitSuccession.old_unit))
-        .order_by(old.level, old.code)))
+    return list(
+        db.session.scalars(
+            select(AdminUnitSuccession)
+            .join(old, AdminUnitSuccession.old_unit)
+            .where(AdminUnitSuccession.new_unit_id == unit.id)
+            .options(selectinload(AdminUnitSuccession.old_unit))
+            .order_by(old.level, old.code)
+        )
+    )
 
 
 def units_now(unit: AdminUnit, day: date) -> list[AdminUnit]:
@@ -127,7 +148,9 @@ def counts_in_force(day: date) -> dict[tuple[str, str], int]:
     """How many units of each (level, kind) are in force on ``day``."""
     rows = db.session.execute(
         select(AdminUnit.level, AdminUnit.kind, func.count())
-        .where(in_force_on(day)).group_by(AdminUnit.level, AdminUnit.kind))
+        .where(in_force_on(day))
+        .group_by(AdminUnit.level, AdminUnit.kind)
+    )
     return {(level, kind): n for level, kind, n in rows}
 
 
@@ -149,14 +172,20 @@ def active_village_named(commune: AdminUnit, name: str) -> Village | None:
 def household_of_user(user_id: int) -> Household | None:
     """The household that has the user as a member, if any."""
     return db.session.scalar(
-        select(Household).join(HouseholdMember).where(HouseholdMember.user_id == user_id))
+        select(Household).join(HouseholdMember).where(HouseholdMember.user_id == user_id)
+    )
 
 
 def households_of(village: Village) -> list[Household]:
     """The households of a village with their members, by name."""
-    return list(db.session.scalars(
-        select(Household).where(Household.village_id == village.id)
-        .options(selectinload(Household.members)).order_by(Household.name)))
+    return list(
+        db.session.scalars(
+            select(Household)
+            .where(Household.village_id == village.id)
+            .options(selectinload(Household.members))
+            .order_by(Household.name)
+        )
+    )
 
 
 def is_commune_in_force(unit: AdminUnit, day: date) -> bool:
@@ -181,8 +210,10 @@ def current_communes(province_code: str, day: date | None = None) -> list[AdminU
     province = unit_by_code(Level.PROVINCE, province_code, day)
     if province is None:
         return []
-    return sorted(db.session.scalars(units_in_force(day, level=Level.COMMUNE, parent=province)),
-                  key=lambda unit: (fold(unit.name), unit.name))
+    return sorted(
+        db.session.scalars(units_in_force(day, level=Level.COMMUNE, parent=province)),
+        key=lambda unit: (fold(unit.name), unit.name),
+    )
 
 
 def current_commune(code: str, day: date | None = None) -> AdminUnit | None:
@@ -193,19 +224,26 @@ def current_commune(code: str, day: date | None = None) -> AdminUnit | None:
 def household_memberships_of_user(user_id: int) -> list[dict[str, Any]]:
     """What the households the user belongs to record about them, for their data download."""
     members = db.session.scalars(
-        select(HouseholdMember).where(HouseholdMember.user_id == user_id)
+        select(HouseholdMember)
+        .where(HouseholdMember.user_id == user_id)
         .options(selectinload(HouseholdMember.household).selectinload(Household.village))
-        .order_by(HouseholdMember.id))
-    return [{
-        "household": m.household.name,
-        "village": m.household.village.name,
-        "commune": {"code": m.household.village.commune.code,
-                    "name": m.household.village.commune.name},
-        "relation": m.relation,
-        "full_name": m.full_name,
-        "birth_year": m.birth_year,
-        "gender": m.gender,
-    } for m in members]
+        .order_by(HouseholdMember.id)
+    )
+    return [
+        {
+            "household": m.household.name,
+            "village": m.household.village.name,
+            "commune": {
+                "code": m.household.village.commune.code,
+                "name": m.household.village.commune.name,
+            },
+            "relation": m.relation,
+            "full_name": m.full_name,
+            "birth_year": m.birth_year,
+            "gender": m.gender,
+        }
+        for m in members
+    ]
 
 
 def find_user(text: str) -> Any | None:

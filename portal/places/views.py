@@ -35,18 +35,26 @@ def index():  # type: ignore[no-untyped-def]
     query = queries.units_in_force(day, level=form.level.data or None, text=form.q.data or "")
     query = query.options(selectinload(AdminUnit.parent))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
-    args = {"q": form.q.data or None, "level": form.level.data or None,
-            "on": day.isoformat() if form.on.data else None}
+    args = {
+        "q": form.q.data or None,
+        "level": form.level.data or None,
+        "on": day.isoformat() if form.on.data else None,
+    }
     return render_template("places/index.html", form=form, page=page, day=day, args=args)
 
 
 def _unit_page(unit: AdminUnit, form: VillageForm | None = None):  # type: ignore[no-untyped-def]
     return render_template(
-        "places/unit.html", unit=unit, children=queries.children(unit),
-        successors=queries.successors(unit), predecessors=queries.predecessors(unit),
+        "places/unit.html",
+        unit=unit,
+        children=queries.children(unit),
+        successors=queries.successors(unit),
+        predecessors=queries.predecessors(unit),
         villages=queries.villages_of(unit, include_retired=True),
         can_add_villages=queries.is_commune_in_force(unit, queries.today()),
-        form=form or VillageForm(), village_kinds=VILLAGE_KIND_LABELS)
+        form=form or VillageForm(),
+        village_kinds=VILLAGE_KIND_LABELS,
+    )
 
 
 @role_required(Role.ADMIN)
@@ -61,8 +69,9 @@ def create_village(unit_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _unit_page(commune, form), 422
     try:
-        village = operations.create_village(commune, name=form.name.data, kind=form.kind.data,
-                                            created_by=current_user)
+        village = operations.create_village(
+            commune, name=form.name.data, kind=form.kind.data, created_by=current_user
+        )
     except operations.PlacesError as exc:
         flash(error_message(exc.code), "error")
         return redirect(url_for("places.unit", unit_id=commune.id))
@@ -70,13 +79,20 @@ def create_village(unit_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("places.village", village_id=village.id))
 
 
-def _village_page(village: Village, rename_form: RenameVillageForm | None = None,
-                  household_form: HouseholdForm | None = None):  # type: ignore[no-untyped-def]
+def _village_page(
+    village: Village,
+    rename_form: RenameVillageForm | None = None,
+    household_form: HouseholdForm | None = None,
+):  # type: ignore[no-untyped-def]
     return render_template(
-        "places/village.html", village=village, households=queries.households_of(village),
+        "places/village.html",
+        village=village,
+        households=queries.households_of(village),
         rename_form=rename_form or RenameVillageForm(obj=village),
-        household_form=household_form or HouseholdForm(), retire_form=ConfirmForm(),
-        village_kinds=VILLAGE_KIND_LABELS)
+        household_form=household_form or HouseholdForm(),
+        retire_form=ConfirmForm(),
+        village_kinds=VILLAGE_KIND_LABELS,
+    )
 
 
 @role_required(Role.ADMIN)
@@ -91,8 +107,9 @@ def rename_village(village_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _village_page(target, rename_form=form), 422
     try:
-        operations.rename_village(target, name=form.name.data, kind=form.kind.data,
-                                  renamed_by=current_user)
+        operations.rename_village(
+            target, name=form.name.data, kind=form.kind.data, renamed_by=current_user
+        )
     except operations.PlacesError as exc:
         flash(error_message(exc.code), "error")
     else:
@@ -117,8 +134,9 @@ def create_household(village_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _village_page(target, household_form=form), 422
     try:
-        household = operations.create_household(target, name=form.name.data,
-                                                created_by=current_user)
+        household = operations.create_household(
+            target, name=form.name.data, created_by=current_user
+        )
     except operations.PlacesError as exc:
         flash(error_message(exc.code), "error")
         return redirect(url_for("places.village", village_id=target.id))
@@ -126,11 +144,14 @@ def create_household(village_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("places.household", household_id=household.id))
 
 
-def _household_page(household: Household,
-                    form: MemberForm | None = None):  # type: ignore[no-untyped-def]
-    return render_template("places/household.html", household=household,
-                           form=form or MemberForm(), remove_form=ConfirmForm(),
-                           relations=RELATION_LABELS)
+def _household_page(household: Household, form: MemberForm | None = None):  # type: ignore[no-untyped-def]
+    return render_template(
+        "places/household.html",
+        household=household,
+        form=form or MemberForm(),
+        remove_form=ConfirmForm(),
+        relations=RELATION_LABELS,
+    )
 
 
 @role_required(Role.ADMIN)
@@ -149,9 +170,15 @@ def add_member(household_id: int):  # type: ignore[no-untyped-def]
         form.account.errors = [error_message("user_not_found")]
         return _household_page(target, form), 422
     try:
-        operations.add_member(target, relation=form.relation.data, user=user,
-                              full_name=form.full_name.data, birth_year=form.birth_year.data,
-                              gender=form.gender.data or None, added_by=current_user)
+        operations.add_member(
+            target,
+            relation=form.relation.data,
+            user=user,
+            full_name=form.full_name.data,
+            birth_year=form.birth_year.data,
+            gender=form.gender.data or None,
+            added_by=current_user,
+        )
     except operations.PlacesError as exc:
         flash(error_message(exc.code), "error")
     else:

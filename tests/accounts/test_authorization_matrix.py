@@ -65,8 +65,11 @@ def sample_path(rule) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def users_by_role(make_user):
-    scopes = {"staff": ("centre", "c1"), "reviewer": ("commune", "00004"),
-              "approver": ("province", "01")}
+    scopes = {
+        "staff": ("centre", "c1"),
+        "reviewer": ("commune", "00004"),
+        "approver": ("province", "01"),
+    }
     return {role: make_user(roles=(role,), scopes=scopes) for role in ROLES[1:]}
 
 
@@ -82,7 +85,8 @@ def test_every_route_answers_every_role_as_its_policy_says(app, client, users_by
             policy = policy_of(rule.endpoint)
             method = "GET" if "GET" in rule.methods else "POST"
             if rule.endpoint in {"accounts.sign_out", "accounts.delete_account"} or (
-                    rule.endpoint == "language.choose" and method == "POST"):
+                rule.endpoint == "language.choose" and method == "POST"
+            ):
                 method = "GET" if "GET" in rule.methods else "HEAD"
             if method == "HEAD":
                 continue  # signing out or deleting would end the session under test
@@ -91,10 +95,15 @@ def test_every_route_answers_every_role_as_its_policy_says(app, client, users_by
             response.close()
             allowed = expected_statuses(policy, role)
             if response.status_code not in allowed:
-                failures.append(f"{role:9} {method} {path} ({rule.endpoint}, {policy}): "
-                                f"{response.status_code}, expected {sorted(allowed)}")
-            if role == "anonymous" and response.status_code == 302 and policy not in (
-                    "public", "guest"):
+                failures.append(
+                    f"{role:9} {method} {path} ({rule.endpoint}, {policy}): "
+                    f"{response.status_code}, expected {sorted(allowed)}"
+                )
+            if (
+                role == "anonymous"
+                and response.status_code == 302
+                and policy not in ("public", "guest")
+            ):
                 assert "/sign-in" in response.headers["Location"]
     assert not failures, "\n".join(failures)
 

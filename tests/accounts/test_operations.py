@@ -12,8 +12,9 @@ from portal.accounts.models import Role, RoleAssignment
 from portal.accounts.passwords import verify_password
 
 
-@pytest.mark.parametrize("typed", ["0912 345 678", "+84 912 345 678", "84912345678",
-                                   "0912.345.678", "0912345678"])
+@pytest.mark.parametrize(
+    "typed", ["0912 345 678", "+84 912 345 678", "84912345678", "0912.345.678", "0912345678"]
+)
 def test_vietnamese_mobile_numbers_are_stored_in_e164(typed):
     assert normalise_phone(typed) == "+84912345678"
 
@@ -42,8 +43,9 @@ def test_create_user_hashes_with_argon2_and_refuses_duplicates(db):
 
 def test_names_are_stored_nfc(db):
     decomposed = "Nguye\u0302\u0303n Tho\u0323"
-    user = operations.create_user(full_name=decomposed, password="secret-pass",
-                                  email="a@example.vn")
+    user = operations.create_user(
+        full_name=decomposed, password="secret-pass", email="a@example.vn"
+    )
     assert user.full_name == "Nguyễn Thọ"
 
 

@@ -10,9 +10,15 @@ from tests.conftest import PASSWORD
 
 
 def test_sign_up_with_a_phone_number_signs_in_and_keeps_the_language(client, db):
-    response = client.post("/sign-up?lang=km", data={
-        "full_name": "Sơn Thị Sa", "identifier": "0912 345 678",
-        "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(
+        "/sign-up?lang=km",
+        data={
+            "full_name": "Sơn Thị Sa",
+            "identifier": "0912 345 678",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 302
     user = db.session.query(User).filter_by(phone="+84912345678").one()
     assert user.language == "km"
@@ -20,17 +26,25 @@ def test_sign_up_with_a_phone_number_signs_in_and_keeps_the_language(client, db)
 
 
 def test_sign_up_with_a_bad_identifier_explains_in_vietnamese(client):
-    response = client.post("/sign-up", data={
-        "full_name": "A", "identifier": "12345", "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(
+        "/sign-up",
+        data={"full_name": "A", "identifier": "12345", "password": PASSWORD, "confirm": PASSWORD},
+    )
     assert response.status_code == 200
     assert "Nhập số di động" in response.get_data(as_text=True)
 
 
 def test_sign_up_twice_with_the_same_address_is_refused(client, make_user):
     make_user(email="lan@example.vn")
-    response = client.post("/sign-up", data={
-        "full_name": "Lan", "identifier": "LAN@example.vn", "password": PASSWORD,
-        "confirm": PASSWORD})
+    response = client.post(
+        "/sign-up",
+        data={
+            "full_name": "Lan",
+            "identifier": "LAN@example.vn",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 200
     assert "lan@example.vn" not in response.get_data(as_text=True).split("<main")[0]
 
@@ -38,8 +52,7 @@ def test_sign_up_twice_with_the_same_address_is_refused(client, make_user):
 def test_sign_in_with_phone_or_email_and_wrong_password(client, make_user):
     make_user(phone="0987654321", email="minh@example.vn")
     for identifier in ("0987 654 321", "+84987654321", "MINH@example.vn"):
-        response = client.post("/sign-in", data={"identifier": identifier,
-                                                 "password": PASSWORD})
+        response = client.post("/sign-in", data={"identifier": identifier, "password": PASSWORD})
         assert response.status_code == 302, identifier
         client.post("/sign-out")
     response = client.post("/sign-in", data={"identifier": "0987654321", "password": "wrong!!"})
@@ -49,12 +62,15 @@ def test_sign_in_with_phone_or_email_and_wrong_password(client, make_user):
 
 def test_sign_in_redirects_only_to_this_site(client, make_user):
     user = make_user()
-    response = client.post("/sign-in?next=https://evil.example/x",
-                           data={"identifier": user.sign_in_name, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=https://evil.example/x",
+        data={"identifier": user.sign_in_name, "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/"
     client.post("/sign-out")
-    response = client.post("/sign-in?next=/profile",
-                           data={"identifier": user.sign_in_name, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=/profile", data={"identifier": user.sign_in_name, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/profile"
 
 
@@ -62,13 +78,13 @@ def test_a_suspended_account_cannot_sign_in(client, db, make_user):
     user = make_user()
     user.is_active_account = False
     db.session.flush()
-    response = client.post("/sign-in", data={"identifier": user.sign_in_name,
-                                             "password": PASSWORD})
+    response = client.post("/sign-in", data={"identifier": user.sign_in_name, "password": PASSWORD})
     assert response.status_code == 200
 
 
-def test_profile_saves_optional_fields_and_home_commune(client, db, make_user, sign_in,
-                                                        small_places):
+def test_profile_saves_optional_fields_and_home_commune(
+    client, db, make_user, sign_in, small_places
+):
     user = make_user()
     sign_in(user)
     province, commune = small_places
@@ -76,27 +92,44 @@ def test_profile_saves_optional_fields_and_home_commune(client, db, make_user, s
     # Each optional field says why it is asked, linked to the field for screen readers.
     assert 'aria-describedby="birth_year-desc"' in page
     # Choosing the province first shows its communes (no JavaScript needed).
-    page = client.post("/profile", data={
-        "full_name": user.full_name, "phone": user.phone, "home_province": province.code,
-        "show_communes": "1"}).get_data(as_text=True)
+    page = client.post(
+        "/profile",
+        data={
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "home_province": province.code,
+            "show_communes": "1",
+        },
+    ).get_data(as_text=True)
     assert commune.name in page
-    response = client.post("/profile", data={
-        "full_name": "Nguyễn Thị Lan", "phone": user.phone, "birth_year": "1990",
-        "gender": "female", "ethnicity_code": "12", "disability": "none",
-        "occupation_group": "rural_workers", "home_province": province.code,
-        "home_commune": commune.code})
+    response = client.post(
+        "/profile",
+        data={
+            "full_name": "Nguyễn Thị Lan",
+            "phone": user.phone,
+            "birth_year": "1990",
+            "gender": "female",
+            "ethnicity_code": "12",
+            "disability": "none",
+            "occupation_group": "rural_workers",
+            "home_province": province.code,
+            "home_commune": commune.code,
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.birth_year, user.gender, user.ethnicity_code) == (1990, "female", "12")
     assert user.home_commune_id == commune.id
 
 
-def test_profile_refuses_an_impossible_birth_year_and_keeps_the_saved_one(client, db, make_user,
-                                                                          sign_in):
+def test_profile_refuses_an_impossible_birth_year_and_keeps_the_saved_one(
+    client, db, make_user, sign_in
+):
     user = make_user(birth_year=1980)
     sign_in(user)
-    response = client.post("/profile", data={"full_name": user.full_name, "phone": user.phone,
-                                             "birth_year": "3000"})
+    response = client.post(
+        "/profile", data={"full_name": user.full_name, "phone": user.phone, "birth_year": "3000"}
+    )
     assert response.status_code == 200
     db.session.refresh(user)
     assert user.birth_year == 1980
@@ -104,8 +137,7 @@ def test_profile_refuses_an_impossible_birth_year_and_keeps_the_saved_one(client
 
 def test_profile_needs_a_way_to_sign_in(client, make_user, sign_in):
     sign_in(user := make_user())
-    response = client.post("/profile", data={"full_name": user.full_name, "phone": "",
-                                             "email": ""})
+    response = client.post("/profile", data={"full_name": user.full_name, "phone": "", "email": ""})
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
 
@@ -113,16 +145,28 @@ def test_profile_needs_a_way_to_sign_in(client, make_user, sign_in):
 def test_password_change_needs_the_current_password(client, make_user, sign_in):
     user = make_user()
     sign_in(user)
-    response = client.post("/profile/password", data={
-        "current": "wrong-password", "password": "new password 1", "confirm": "new password 1"})
+    response = client.post(
+        "/profile/password",
+        data={
+            "current": "wrong-password",
+            "password": "new password 1",
+            "confirm": "new password 1",
+        },
+    )
     assert response.status_code == 200
-    response = client.post("/profile/password", data={
-        "current": PASSWORD, "password": "new password 1", "confirm": "new password 1"})
+    response = client.post(
+        "/profile/password",
+        data={"current": PASSWORD, "password": "new password 1", "confirm": "new password 1"},
+    )
     assert response.status_code == 302
     assert client.get("/profile").status_code == 200  # this session goes on
     client.post("/sign-out")
-    assert client.post("/sign-in", data={"identifier": user.sign_in_name,
-                                         "password": "new password 1"}).status_code == 302
+    assert (
+        client.post(
+            "/sign-in", data={"identifier": user.sign_in_name, "password": "new password 1"}
+        ).status_code
+        == 302
+    )
 
 
 def test_personal_data_download_is_json_with_the_profile(client, make_user, sign_in):
@@ -150,17 +194,19 @@ def test_deleting_the_account_needs_the_password(client, db, make_user, sign_in)
     assert client.get("/profile").status_code == 302
 
 
-def test_administrator_grants_a_scoped_role_and_issues_a_reset_link(client, db, make_user,
-                                                                     sign_in):
+def test_administrator_grants_a_scoped_role_and_issues_a_reset_link(client, db, make_user, sign_in):
     admin = make_user(roles=("admin",), email="admin@example.vn")
     learner = make_user()
     sign_in(admin)
-    response = client.post(f"/admin/users/{learner.id}/roles",
-                           data={"role": "reviewer", "scope_kind": "", "scope_code": ""})
+    response = client.post(
+        f"/admin/users/{learner.id}/roles",
+        data={"role": "reviewer", "scope_kind": "", "scope_code": ""},
+    )
     assert response.status_code == 422  # reviewer needs a scope
-    response = client.post(f"/admin/users/{learner.id}/roles",
-                           data={"role": "reviewer", "scope_kind": "commune",
-                                 "scope_code": "00004"})
+    response = client.post(
+        f"/admin/users/{learner.id}/roles",
+        data={"role": "reviewer", "scope_kind": "commune", "scope_code": "00004"},
+    )
     assert response.status_code == 302
     db.session.refresh(learner)
     assert learner.has_role("reviewer", "commune", "00004")
@@ -170,12 +216,17 @@ def test_administrator_grants_a_scoped_role_and_issues_a_reset_link(client, db, 
     path = "/reset/" + link.rsplit("/reset/", 1)[1]
     client.post("/sign-out")
     assert client.get(path).status_code == 200
-    response = client.post(path, data={"password": "fresh password 9",
-                                       "confirm": "fresh password 9"})
+    response = client.post(
+        path, data={"password": "fresh password 9", "confirm": "fresh password 9"}
+    )
     assert response.status_code == 302
     assert client.get(path).status_code == 404  # used once
-    assert client.post("/sign-in", data={"identifier": learner.sign_in_name,
-                                         "password": "fresh password 9"}).status_code == 302
+    assert (
+        client.post(
+            "/sign-in", data={"identifier": learner.sign_in_name, "password": "fresh password 9"}
+        ).status_code
+        == 302
+    )
 
 
 def test_admin_user_list_searches(client, make_user, sign_in):

@@ -23,8 +23,10 @@ def _project_files() -> list[str]:
     files = []
     for path in ROOT.rglob("*"):
         relative = path.relative_to(ROOT)
-        if any(part.startswith((".", "_")) or part in skip or part.endswith(".egg-info")
-               for part in relative.parts[:-1]):
+        if any(
+            part.startswith((".", "_")) or part in skip or part.endswith(".egg-info")
+            for part in relative.parts[:-1]
+        ):
             continue
         if path.is_file():
             files.append(relative.as_posix())
@@ -57,7 +59,8 @@ def test_every_babel_cfg_pattern_matches_files():
         if method == "ignore":
             continue
         assert any(pathmatch(pattern, name) for name in files), (
-            f"babel.cfg pattern {pattern!r} matches no file: fix or remove it")
+            f"babel.cfg pattern {pattern!r} matches no file: fix or remove it"
+        )
 
 
 def test_every_template_and_module_is_extracted():
@@ -65,26 +68,33 @@ def test_every_template_and_module_is_extracted():
     method_map, _ = cli.read_mapping()
     patterns = [pattern for pattern, method in method_map if method != "ignore"]
     tops = {pattern.split("/")[0] for pattern in patterns}
-    candidates = [name for name in _project_files()
-                  if ("/templates/" in name and name.endswith(".html"))
-                  or (name.endswith(".py") and name.split("/")[0] in tops)]
-    left_out = [name for name in candidates
-                if not any(pathmatch(pattern, name) for pattern in patterns)]
+    candidates = [
+        name
+        for name in _project_files()
+        if ("/templates/" in name and name.endswith(".html"))
+        or (name.endswith(".py") and name.split("/")[0] in tops)
+    ]
+    left_out = [
+        name for name in candidates if not any(pathmatch(pattern, name) for pattern in patterns)
+    ]
     assert not left_out, f"not covered by babel.cfg: {left_out}"
 
 
 def test_messages_pot_is_up_to_date_with_the_code(template):
     extracted = _keys(cli.extract_catalog())
     pot = _keys(template)
-    assert not extracted - pot, f"messages missing from messages.pot ({HELP}): " \
-                                f"{sorted(extracted - pot)}"
-    assert not pot - extracted, f"messages.pot has messages no longer in the code ({HELP}): " \
-                                f"{sorted(pot - extracted)}"
+    assert not extracted - pot, (
+        f"messages missing from messages.pot ({HELP}): {sorted(extracted - pot)}"
+    )
+    assert not pot - extracted, (
+        f"messages.pot has messages no longer in the code ({HELP}): {sorted(pot - extracted)}"
+    )
 
 
 def test_every_language_in_languages_py_has_a_catalogue():
-    assert {path.parent.parent.name for path in cli.TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po")} \
-        == set(LANGUAGES)
+    assert {
+        path.parent.parent.name for path in cli.TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po")
+    } == set(LANGUAGES)
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
@@ -96,8 +106,11 @@ def test_catalogue_has_every_message_of_the_template(code, template):
 @pytest.mark.parametrize("code", ["vi", "en"])
 def test_vietnamese_and_english_are_complete(code):
     stats = cli.catalog_stats(code, catalogue(code))
-    untranslated = [message.id for message in catalogue(code)
-                    if message.id and (message.fuzzy or not cli.is_translated(message))]
+    untranslated = [
+        message.id
+        for message in catalogue(code)
+        if message.id and (message.fuzzy or not cli.is_translated(message))
+    ]
     assert not untranslated, f"{code}: untranslated or fuzzy: {untranslated[:10]}"
     assert stats.translated == stats.total
 
@@ -124,8 +137,11 @@ def test_placeholder_check_catches_a_lost_or_renamed_placeholder():
     assert "Sign in" not in problems
 
 
-@pytest.mark.parametrize("path", sorted(cli.TRANSLATIONS_DIR.glob("**/*.po*")),
-                         ids=lambda path: str(path.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    sorted(cli.TRANSLATIONS_DIR.glob("**/*.po*")),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
 def test_catalogue_text_is_nfc(path: Path):
     text = path.read_text(encoding="utf-8")
     bad = [line for line in text.splitlines() if not unicodedata.is_normalized("NFC", line)]
@@ -134,14 +150,19 @@ def test_catalogue_text_is_nfc(path: Path):
 
 @pytest.mark.parametrize("code", sorted(c for c, lang in LANGUAGES.items() if not lang.reviewed))
 def test_every_translation_awaiting_review_is_marked_as_a_seed(code):
-    unmarked = [message.id for message in catalogue(code)
-                if message.id and cli.is_translated(message) and not cli.is_seed(message)]
-    assert not unmarked, (f"{code} is not reviewed: mark these with "
-                          f"'#. {cli.SEED_COMMENT}': {unmarked}")
+    unmarked = [
+        message.id
+        for message in catalogue(code)
+        if message.id and cli.is_translated(message) and not cli.is_seed(message)
+    ]
+    assert not unmarked, (
+        f"{code} is not reviewed: mark these with '#. {cli.SEED_COMMENT}': {unmarked}"
+    )
 
 
-@pytest.mark.parametrize("code", sorted(c for c, lang in LANGUAGES.items()
-                                        if lang.formatting_locale != c))
+@pytest.mark.parametrize(
+    "code", sorted(c for c, lang in LANGUAGES.items() if lang.formatting_locale != c)
+)
 def test_languages_cldr_lacks_have_one_plural_form(code):
     catalog = catalogue(code)
     assert catalog.num_plurals == 1

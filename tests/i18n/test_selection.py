@@ -48,16 +48,40 @@ def vietnamese_dates() -> set[str]:
 
 # --- parsing ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("tag, code", [
-    ("vi", "vi"), ("km-KH", "km"), ("KM_kh", "km"), ("rad", "rad"), ("blt-Tavt-VN", "blt"),
-    ("en-US", "en"), (" tyz ", "tyz"),
-])
+
+@pytest.mark.parametrize(
+    "tag, code",
+    [
+        ("vi", "vi"),
+        ("km-KH", "km"),
+        ("KM_kh", "km"),
+        ("rad", "rad"),
+        ("blt-Tavt-VN", "blt"),
+        ("en-US", "en"),
+        (" tyz ", "tyz"),
+    ],
+)
 def test_parse_accepts_offered_languages_with_region_or_script(tag, code):
     assert parse(tag).code == code
 
 
-@pytest.mark.parametrize("tag", [None, "", "zz", "mnc", "<script>", "x" * 5000, "vi-",
-                                 "en--US", "../../etc", "vi\x00", "1a", "*"])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        None,
+        "",
+        "zz",
+        "mnc",
+        "<script>",
+        "x" * 5000,
+        "vi-",
+        "en--US",
+        "../../etc",
+        "vi\x00",
+        "1a",
+        "*",
+    ],
+)
 def test_parse_rejects_unknown_and_malformed_tags(tag):
     assert parse(tag) is None
 
@@ -68,6 +92,7 @@ def test_best_match_skips_refused_and_unknown_languages():
 
 
 # --- fallback chains -------------------------------------------------------------------------
+
 
 def _mo(directory, code: str, messages: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     from babel.messages.catalog import Catalog
@@ -112,12 +137,18 @@ def test_english_never_falls_back_to_vietnamese(app, tmp_path):
 @pytest.mark.parametrize("code", ["rad", "jra", "cjm", "blt", "tyz", "km"])
 def test_pages_in_a_seeded_language_fall_back_message_by_message(client, code):
     page = text(client.get(f"/?lang={code}"))
-    for msgid in ("Home", "Sign in", "Learning for everyone, all life long",
-                  "What you can do here", "Lifelong Learning Portal"):
+    for msgid in (
+        "Home",
+        "Sign in",
+        "Learning for everyone, all life long",
+        "What you can do here",
+        "Lifelong Learning Portal",
+    ):
         assert shown(code, msgid) in page, (code, msgid)
 
 
 # --- formatting locale and <html lang> -------------------------------------------------------
+
 
 @pytest.mark.parametrize("code", ["rad", "blt", "jra", "hmn"])
 def test_languages_cldr_lacks_format_dates_the_vietnamese_way(client, code):
@@ -145,8 +176,10 @@ def test_unreviewed_languages_say_what_falls_back(client):
 
 # --- choosing the language -------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", ["zz", "<script>alert(1)</script>", "x" * 3000, "",
-                                   "mnc", "vi%00", "../en"])
+
+@pytest.mark.parametrize(
+    "query", ["zz", "<script>alert(1)</script>", "x" * 3000, "", "mnc", "vi%00", "../en"]
+)
 def test_an_unknown_or_malformed_lang_gives_the_page_in_vietnamese(client, query):
     response = client.get("/", query_string={"lang": query})
     assert response.status_code == 200
@@ -156,9 +189,20 @@ def test_an_unknown_or_malformed_lang_gives_the_page_in_vietnamese(client, query
     assert client.get_cookie(COOKIE) is None
 
 
-@pytest.mark.parametrize("header", ["xx-YY", "xx-YY, zz;q=0.8", ";;;,,,q=", "km-KH;q=abc;;",
-                                    "=,=;q=1.5", "*", "vi-VN;q=0.9, <script>;q=1",
-                                    "a" * 4000, "\u00e9\u00e9-\u00e9\u00e9"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "xx-YY",
+        "xx-YY, zz;q=0.8",
+        ";;;,,,q=",
+        "km-KH;q=abc;;",
+        "=,=;q=1.5",
+        "*",
+        "vi-VN;q=0.9, <script>;q=1",
+        "a" * 4000,
+        "\u00e9\u00e9-\u00e9\u00e9",
+    ],
+)
 def test_an_unknown_or_malformed_accept_language_gives_a_page_not_an_error(client, header):
     response = client.get("/", headers={"Accept-Language": header})
     assert response.status_code == 200
@@ -225,7 +269,8 @@ def test_choosing_an_unknown_language_is_a_400_page(client, value):
 
 
 def test_a_signed_in_choice_is_kept_in_the_profile_and_used_without_the_cookie(
-        client, db, make_user, sign_in):
+    client, db, make_user, sign_in
+):
     user = make_user(language="vi")
     sign_in(user)
     assert client.post("/language", data={"lang": "rad"}).status_code == 302
@@ -243,7 +288,8 @@ def test_the_chain_cache_can_be_cleared():
 
 
 def test_a_footer_link_choice_lasts_beyond_one_page_for_a_signed_in_user(
-        client, make_user, sign_in):
+    client, make_user, sign_in
+):
     user = make_user(language="rad")
     sign_in(user)
     assert html_lang(client.get("/")) == "rad"

@@ -48,19 +48,21 @@ def test_update_keeps_translations_and_seed_marks_and_obsoletes_removed_messages
     catalog, path = _roundtrip(catalog, tmp_path, "jra")
     assert catalog["Learn"].string == "Hrăm" and cli.is_seed(catalog["Learn"])
     assert catalog["New"].string == "" and not cli.is_seed(catalog["New"])
-    assert "Gone" not in catalog and "#~ msgid \"Gone\"" in path.read_text("utf-8")
+    assert "Gone" not in catalog and '#~ msgid "Gone"' in path.read_text("utf-8")
 
     # A message that comes back gets its old translation again.
     cli.update_catalog(catalog, _template("Learn", "Teach", "New", "Gone"))
     assert catalog["Gone"].string == "Something"
 
 
-def test_compile_leaves_out_untranslated_and_fuzzy_messages_so_they_fall_back(tmp_path,
-                                                                             monkeypatch):
+def test_compile_leaves_out_untranslated_and_fuzzy_messages_so_they_fall_back(
+    tmp_path, monkeypatch
+):
     monkeypatch.setattr(cli, "TRANSLATIONS_DIR", tmp_path)
     catalog = cli.new_catalog("rad")
-    cli.update_catalog(catalog, _template("Home", "Sign in", "Learn",
-                                          ("%(count)s unit", "%(count)s units")))
+    cli.update_catalog(
+        catalog, _template("Home", "Sign in", "Learn", ("%(count)s unit", "%(count)s units"))
+    )
     catalog["Learn"].string = "Hriăm"
     catalog["Sign in"].string = "Maybe"
     catalog["Sign in"].flags.add("fuzzy")

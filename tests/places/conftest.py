@@ -37,17 +37,29 @@ def slice_of_data(target: Path) -> Path:
     units = read_csv(operations.DATA_DIR / "units.csv")
     old = [u for u in units if not u["valid_from"]]
     new = [u for u in units if u["valid_from"]]
-    districts = {u["code"] for u in old if u["level"] == "district"
-                 and u["parent_code"] in OLD_PROVINCES}
-    keep = [u for u in old if (u["level"] == "province" and u["code"] in OLD_PROVINCES)
-            or (u["level"] == "district" and u["code"] in districts)
-            or (u["level"] == "commune" and u["parent_code"] in districts)]
-    keep += [u for u in new if (u["level"] == "province" and u["code"] in NEW_PROVINCES)
-             or (u["level"] == "commune" and u["parent_code"] in NEW_PROVINCES)]
+    districts = {
+        u["code"] for u in old if u["level"] == "district" and u["parent_code"] in OLD_PROVINCES
+    }
+    keep = [
+        u
+        for u in old
+        if (u["level"] == "province" and u["code"] in OLD_PROVINCES)
+        or (u["level"] == "district" and u["code"] in districts)
+        or (u["level"] == "commune" and u["parent_code"] in districts)
+    ]
+    keep += [
+        u
+        for u in new
+        if (u["level"] == "province" and u["code"] in NEW_PROVINCES)
+        or (u["level"] == "commune" and u["parent_code"] in NEW_PROVINCES)
+    ]
     codes = {(u["level"], u["code"], bool(u["valid_from"])) for u in keep}
-    successions = [s for s in read_csv(operations.DATA_DIR / "successions.csv")
-                   if (s["old_level"], s["old_code"], False) in codes
-                   and (s["new_level"], s["new_code"], True) in codes]
+    successions = [
+        s
+        for s in read_csv(operations.DATA_DIR / "successions.csv")
+        if (s["old_level"], s["old_code"], False) in codes
+        and (s["new_level"], s["new_code"], True) in codes
+    ]
     target.mkdir(parents=True, exist_ok=True)
     write_csv(target / "units.csv", keep)
     write_csv(target / "successions.csv", successions)

@@ -31,15 +31,18 @@ def test_names_are_cleaned_to_nfc_single_spaces_ascii_apostrophe_and_office_case
     assert build.clean_name("Xa\u0303 Văn Lăng") == "Xã Văn Lăng"
 
 
-@pytest.mark.parametrize(("level", "name", "kind"), [
-    ("province", "Thành phố Huế", "city"),
-    ("district", "Thành phố Bắc Kạn", "city"),
-    ("district", "Quận Ba Đình", "urban_district"),
-    ("district", "Thị xã Mộc Châu", "town"),
-    ("commune", "Thị trấn Ngọc Lặc", "township"),
-    ("commune", "Đặc khu Côn Đảo", "special_zone"),
-    ("commune", "Phường 15", "ward"),
-])
+@pytest.mark.parametrize(
+    ("level", "name", "kind"),
+    [
+        ("province", "Thành phố Huế", "city"),
+        ("district", "Thành phố Bắc Kạn", "city"),
+        ("district", "Quận Ba Đình", "urban_district"),
+        ("district", "Thị xã Mộc Châu", "town"),
+        ("commune", "Thị trấn Ngọc Lặc", "township"),
+        ("commune", "Đặc khu Côn Đảo", "special_zone"),
+        ("commune", "Phường 15", "ward"),
+    ],
+)
 def test_the_kind_comes_from_the_official_prefix(build, level, name, kind):
     assert build.kind_from_name(level, name) == kind
 
@@ -52,7 +55,8 @@ def test_unknown_prefixes_stop_the_build(build):
 def test_data_modules_are_read_without_running_them(build):
     tree = ast.parse("X = {4: Ward('Phường Ba Đình', WardCode.W_00004, T.PHUONG, 'x', P.P_01)}")
     assert build._literal(tree.body[0].value) == {
-        4: ("Phường Ba Đình", "W_00004", "PHUONG", "x", "P_01")}
+        4: ("Phường Ba Đình", "W_00004", "PHUONG", "x", "P_01")
+    }
     with pytest.raises(build.SourceError):
         build._literal(ast.parse("X = f(y=1)").body[0].value)
     assert build._code("P_01", 2) == "01" and build._code(4, 5) == "00004"
@@ -60,9 +64,10 @@ def test_data_modules_are_read_without_running_them(build):
 
 def test_validation_reports_a_commune_whose_province_does_not_exist(build):
     after = build.REFORM
-    units = [build.Unit("province", "19", "province", "Tỉnh Thái Nguyên", "", "", after, None),
-             build.Unit("commune", "05665", "commune", "Xã Văn Lăng", "province", "20", after,
-                        None)]
+    units = [
+        build.Unit("province", "19", "province", "Tỉnh Thái Nguyên", "", "", after, None),
+        build.Unit("commune", "05665", "commune", "Xã Văn Lăng", "province", "20", after, None),
+    ]
     report = build.Report(verbose=False)
     build.validate(units, [], report)
     assert any("no province 20" in failure for failure in report.failures)

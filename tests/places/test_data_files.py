@@ -27,7 +27,8 @@ def successions() -> list[dict[str, str]]:
 
 def in_force(unit: dict[str, str], day: date) -> bool:
     return (not unit["valid_from"] or date.fromisoformat(unit["valid_from"]) <= day) and (
-        not unit["valid_to"] or day < date.fromisoformat(unit["valid_to"]))
+        not unit["valid_to"] or day < date.fromisoformat(unit["valid_to"])
+    )
 
 
 def version(units: list[dict[str, str]], day: date) -> list[dict[str, str]]:
@@ -36,9 +37,13 @@ def version(units: list[dict[str, str]], day: date) -> list[dict[str, str]]:
 
 def test_since_july_2025_there_are_34_provinces_and_3321_communes_with_their_kinds(units):
     kinds = Counter((u["level"], u["kind"]) for u in version(units, AFTER))
-    assert kinds == {("province", "province"): 28, ("province", "city"): 6,
-                     ("commune", "commune"): 2621, ("commune", "ward"): 687,
-                     ("commune", "special_zone"): 13}
+    assert kinds == {
+        ("province", "province"): 28,
+        ("province", "city"): 6,
+        ("commune", "commune"): 2621,
+        ("commune", "ward"): 687,
+        ("commune", "special_zone"): 13,
+    }
 
 
 def test_before_july_2025_there_were_63_provinces_696_districts_10035_communes(units):
@@ -81,8 +86,11 @@ def test_successions_join_units_in_force_the_day_before_and_the_day_of(units, su
         by_code[(u["level"], u["code"])].append(u)
     for s in successions:
         day = date.fromisoformat(s["effective_on"])
-        olds = [u for u in by_code[(s["old_level"], s["old_code"])]
-                if in_force(u, day - timedelta(days=1))]
+        olds = [
+            u
+            for u in by_code[(s["old_level"], s["old_code"])]
+            if in_force(u, day - timedelta(days=1))
+        ]
         news = [u for u in by_code[(s["new_level"], s["new_code"])] if in_force(u, day)]
         assert len(olds) == 1 and len(news) == 1, s
         assert s["is_partial"] in {"0", "1"}
@@ -119,19 +127,28 @@ def test_van_lang_and_van_lang_fold_alike_but_are_two_communes(units):
 
 
 def test_a_code_can_name_different_units_before_and_after_the_reform(units):
-    names = {(u["code"], bool(u["valid_from"])): u["name"] for u in units
-             if u["level"] == "commune" and u["code"] == "00004"}
+    names = {
+        (u["code"], bool(u["valid_from"])): u["name"]
+        for u in units
+        if u["level"] == "commune" and u["code"] == "00004"
+    }
     assert names == {("00004", False): "Phường Trúc Bạch", ("00004", True): "Phường Ba Đình"}
 
 
 def test_files_are_sorted_utf8_and_small():
-    for name, key in (("units.csv", lambda r: (r["valid_from"], "pdc".index(r["level"][0]),
-                                                r["code"])),
-                      ("successions.csv", lambda r: (r["effective_on"],
-                                                     "pdc".index(r["old_level"][0]),
-                                                     r["old_code"],
-                                                     "pdc".index(r["new_level"][0]),
-                                                     r["new_code"]))):
+    for name, key in (
+        ("units.csv", lambda r: (r["valid_from"], "pdc".index(r["level"][0]), r["code"])),
+        (
+            "successions.csv",
+            lambda r: (
+                r["effective_on"],
+                "pdc".index(r["old_level"][0]),
+                r["old_code"],
+                "pdc".index(r["new_level"][0]),
+                r["new_code"],
+            ),
+        ),
+    ):
         path = DATA_DIR / name
         rows = read_csv(path)
         assert rows == sorted(rows, key=key)

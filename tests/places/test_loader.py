@@ -22,8 +22,12 @@ def test_loading_the_full_data_twice_creates_every_unit_once(db):
     first = operations.load_units()
     assert first.units["created"] == 14149 and first.successions["created"] == 10635
     assert queries.counts_in_force(AFTER) == {
-        ("province", "province"): 28, ("province", "city"): 6, ("commune", "commune"): 2621,
-        ("commune", "ward"): 687, ("commune", "special_zone"): 13}
+        ("province", "province"): 28,
+        ("province", "city"): 6,
+        ("commune", "commune"): 2621,
+        ("commune", "ward"): 687,
+        ("commune", "special_zone"): 13,
+    }
     before = queries.counts_in_force(BEFORE)
     assert sum(n for (level, _kind), n in before.items() if level == "district") == 696
     assert sum(n for (level, _kind), n in before.items() if level == "commune") == 10035
@@ -51,20 +55,31 @@ def test_reloading_after_a_name_is_corrected_updates_that_unit(db, slice_dir, tm
     assert count(db, AdminUnit) == len(units)
 
 
-def test_a_later_version_closes_the_old_row_and_records_the_succession(db, slice_dir,
-                                                                        tmp_path):
+def test_a_later_version_closes_the_old_row_and_records_the_succession(db, slice_dir, tmp_path):
     operations.load_units(slice_dir)
     units = read_csv(slice_dir / "units.csv")
     for row in units:
         if row["code"] == "05665" and row["valid_from"]:
             row["valid_to"] = "2026-01-01"
-            later = {**row, "kind": "ward", "name": "Phường Văn Lăng",
-                     "valid_from": "2026-01-01", "valid_to": ""}
+            later = {
+                **row,
+                "kind": "ward",
+                "name": "Phường Văn Lăng",
+                "valid_from": "2026-01-01",
+                "valid_to": "",
+            }
     units.append(later)
     successions = read_csv(slice_dir / "successions.csv")
-    successions.append({"effective_on": "2026-01-01", "old_level": "commune",
-                        "old_code": "05665", "new_level": "commune", "new_code": "05665",
-                        "is_partial": "0"})
+    successions.append(
+        {
+            "effective_on": "2026-01-01",
+            "old_level": "commune",
+            "old_code": "05665",
+            "new_level": "commune",
+            "new_code": "05665",
+            "is_partial": "0",
+        }
+    )
     write_csv(tmp_path / "units.csv", units)
     write_csv(tmp_path / "successions.csv", successions)
 
@@ -82,9 +97,19 @@ def test_a_later_version_closes_the_old_row_and_records_the_succession(db, slice
 
 def test_a_succession_to_a_unit_not_in_the_files_is_refused(db, slice_dir, tmp_path):
     shutil.copy(slice_dir / "units.csv", tmp_path / "units.csv")
-    write_csv(tmp_path / "successions.csv", [{
-        "effective_on": "2025-07-01", "old_level": "commune", "old_code": "05665",
-        "new_level": "commune", "new_code": "99999", "is_partial": "0"}])
+    write_csv(
+        tmp_path / "successions.csv",
+        [
+            {
+                "effective_on": "2025-07-01",
+                "old_level": "commune",
+                "old_code": "05665",
+                "new_level": "commune",
+                "new_code": "99999",
+                "is_partial": "0",
+            }
+        ],
+    )
     with pytest.raises(operations.DataFileError, match="line 2"):
         operations.load_units(tmp_path)
 

@@ -18,8 +18,9 @@ def commune(places):
 
 @pytest.fixture
 def village(commune, admin):
-    return operations.create_village(commune, name="Thôn Nà Hin", kind=VillageKind.THON,
-                                     created_by=admin)
+    return operations.create_village(
+        commune, name="Thôn Nà Hin", kind=VillageKind.THON, created_by=admin
+    )
 
 
 def test_an_administrator_creates_a_village_under_a_commune(village, commune, admin):
@@ -45,10 +46,13 @@ def test_names_that_differ_only_by_accents_are_different_villages(commune):
     assert len(queries.villages_of(commune)) == 2
 
 
-@pytest.mark.parametrize(("unit", "code"), [
-    (("province", "19", None), "not_a_commune"),
-    (("commune", "05671", BEFORE), "unit_not_in_force"),
-])
+@pytest.mark.parametrize(
+    ("unit", "code"),
+    [
+        (("province", "19", None), "not_a_commune"),
+        (("commune", "05671", BEFORE), "unit_not_in_force"),
+    ],
+)
 def test_villages_go_only_under_a_commune_in_force(places, unit, code):
     level, unit_code, day = unit
     target = places(level, unit_code, day) if day else places(level, unit_code)
@@ -89,20 +93,33 @@ def test_a_household_has_members_with_and_without_accounts(village, make_user):
     household = operations.create_household(village, name="Hộ ông Lò Văn Pọm")
     user = make_user(full_name="Lò Văn Pọm", birth_year=1968, gender="male")
     head = operations.add_member(household, user=user, relation=Relation.HEAD)
-    child = operations.add_member(household, full_name="Lò Thị Hoa", birth_year=2016,
-                                  gender="female", relation=Relation.CHILD)
-    grandmother = operations.add_member(household, full_name="Lường Thị Ún",
-                                        relation=Relation.GRANDPARENT)
+    child = operations.add_member(
+        household, full_name="Lò Thị Hoa", birth_year=2016, gender="female", relation=Relation.CHILD
+    )
+    grandmother = operations.add_member(
+        household, full_name="Lường Thị Ún", relation=Relation.GRANDPARENT
+    )
     assert (head.user_id, head.full_name, head.birth_year, head.gender) == (
-        user.id, "Lò Văn Pọm", 1968, "male")
+        user.id,
+        "Lò Văn Pọm",
+        1968,
+        "male",
+    )
     assert child.user_id is None and child.birth_year == 2016
     assert grandmother.birth_year is None
     assert household.members == [head, child, grandmother]
     assert queries.household_of_user(user.id) == household
-    assert queries.household_memberships_of_user(user.id) == [{
-        "household": "Hộ ông Lò Văn Pọm", "village": "Thôn Nà Hin",
-        "commune": {"code": "05665", "name": "Xã Văn Lăng"}, "relation": "head",
-        "full_name": "Lò Văn Pọm", "birth_year": 1968, "gender": "male"}]
+    assert queries.household_memberships_of_user(user.id) == [
+        {
+            "household": "Hộ ông Lò Văn Pọm",
+            "village": "Thôn Nà Hin",
+            "commune": {"code": "05665", "name": "Xã Văn Lăng"},
+            "relation": "head",
+            "full_name": "Lò Văn Pọm",
+            "birth_year": 1968,
+            "gender": "male",
+        }
+    ]
 
 
 def test_a_household_has_one_head_and_a_user_one_household(village, make_user):
@@ -116,12 +133,15 @@ def test_a_household_has_one_head_and_a_user_one_household(village, make_user):
         operations.add_member(second, user=user, relation=Relation.HEAD)
 
 
-@pytest.mark.parametrize(("values", "code"), [
-    ({"full_name": ""}, "name_required"),
-    ({"full_name": "Lò Thị Hoa", "birth_year": 1850}, "invalid_birth_year"),
-    ({"full_name": "Lò Thị Hoa", "gender": "f"}, "invalid_gender"),
-    ({"full_name": "Lò Thị Hoa", "relation": "cousin"}, "invalid_relation"),
-])
+@pytest.mark.parametrize(
+    ("values", "code"),
+    [
+        ({"full_name": ""}, "name_required"),
+        ({"full_name": "Lò Thị Hoa", "birth_year": 1850}, "invalid_birth_year"),
+        ({"full_name": "Lò Thị Hoa", "gender": "f"}, "invalid_gender"),
+        ({"full_name": "Lò Thị Hoa", "relation": "cousin"}, "invalid_relation"),
+    ],
+)
 def test_invalid_members_are_refused(village, values, code):
     household = operations.create_household(village, name="Hộ 1")
     with pytest.raises(PlacesError, match=code):

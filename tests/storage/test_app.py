@@ -21,8 +21,9 @@ def build(tmp_path):
     apps = []
 
     def factory(**overrides):
-        app = make_app(f"sqlite:///{tmp_path / 'portal.sqlite3'}", tmp_path / "instance",
-                       **overrides)
+        app = make_app(
+            f"sqlite:///{tmp_path / 'portal.sqlite3'}", tmp_path / "instance", **overrides
+        )
         apps.append(app)
         return app
 
@@ -42,12 +43,20 @@ def test_the_default_is_local_disk_in_the_upload_folder(build, tmp_path):
 
 
 def test_s3_settings_make_an_s3_backend(build):
-    app = build(PORTAL_STORAGE="s3", PORTAL_S3_BUCKET="uploads",
-                PORTAL_S3_ENDPOINT_URL="http://127.0.0.1:8333", PORTAL_S3_PREFIX="portal")
+    app = build(
+        PORTAL_STORAGE="s3",
+        PORTAL_S3_BUCKET="uploads",
+        PORTAL_S3_ENDPOINT_URL="http://127.0.0.1:8333",
+        PORTAL_S3_PREFIX="portal",
+    )
     storage = app.extensions["storage"]
     assert isinstance(storage, S3Storage)
     assert (storage.bucket, storage.endpoint_url, storage.prefix, storage.region) == (
-        "uploads", "http://127.0.0.1:8333", "portal/", "us-east-1")
+        "uploads",
+        "http://127.0.0.1:8333",
+        "portal/",
+        "us-east-1",
+    )
 
 
 def test_a_storage_outage_in_a_view_is_a_503_page(build):
@@ -72,42 +81,61 @@ def test_the_storage_check_command_reports_ok(build, s3_server):
     assert local.exit_code == 0, local.output
     assert local.output.startswith("ok: local folder ")
 
-    s3 = build(PORTAL_STORAGE="s3", PORTAL_S3_BUCKET=s3_server.bucket,
-               PORTAL_S3_ENDPOINT_URL=s3_server.endpoint_url,
-               PORTAL_S3_ACCESS_KEY_ID=s3_server.access_key_id,
-               PORTAL_S3_SECRET_ACCESS_KEY=s3_server.secret_access_key,
-               PORTAL_S3_PREFIX="cli-check").test_cli_runner().invoke(args=["storage", "check"])
+    s3 = (
+        build(
+            PORTAL_STORAGE="s3",
+            PORTAL_S3_BUCKET=s3_server.bucket,
+            PORTAL_S3_ENDPOINT_URL=s3_server.endpoint_url,
+            PORTAL_S3_ACCESS_KEY_ID=s3_server.access_key_id,
+            PORTAL_S3_SECRET_ACCESS_KEY=s3_server.secret_access_key,
+            PORTAL_S3_PREFIX="cli-check",
+        )
+        .test_cli_runner()
+        .invoke(args=["storage", "check"])
+    )
     assert s3.exit_code == 0, s3.output
     assert s3.output.startswith(f"ok: s3://{s3_server.bucket}/cli-check/ at ")
 
 
 def test_the_storage_check_command_fails_on_a_missing_bucket(build, s3_server):
-    app = build(PORTAL_STORAGE="s3", PORTAL_S3_BUCKET="no-such-bucket",
-                PORTAL_S3_ENDPOINT_URL=s3_server.endpoint_url,
-                PORTAL_S3_ACCESS_KEY_ID=s3_server.access_key_id,
-                PORTAL_S3_SECRET_ACCESS_KEY=s3_server.secret_access_key)
+    app = build(
+        PORTAL_STORAGE="s3",
+        PORTAL_S3_BUCKET="no-such-bucket",
+        PORTAL_S3_ENDPOINT_URL=s3_server.endpoint_url,
+        PORTAL_S3_ACCESS_KEY_ID=s3_server.access_key_id,
+        PORTAL_S3_SECRET_ACCESS_KEY=s3_server.secret_access_key,
+    )
     result = app.test_cli_runner().invoke(args=["storage", "check"])
     assert result.exit_code == 1
     assert "bucket 'no-such-bucket' does not exist" in result.output
     assert s3_server.secret_access_key not in result.output
 
 
-@pytest.mark.parametrize(("environ", "variable"), [
-    ({"PORTAL_STORAGE": "s3"}, "PORTAL_S3_BUCKET"),
-    ({"PORTAL_STORAGE": "ftp"}, "PORTAL_STORAGE"),
-    ({"PORTAL_S3_ENDPOINT_URL": "127.0.0.1:8333"}, "PORTAL_S3_ENDPOINT_URL"),
-    ({"PORTAL_S3_PREFIX": "../uploads"}, "PORTAL_S3_PREFIX"),
-    ({"PORTAL_S3_ACCESS_KEY_ID": "AKIA0123"}, "PORTAL_S3_SECRET_ACCESS_KEY"),
-])
+@pytest.mark.parametrize(
+    ("environ", "variable"),
+    [
+        ({"PORTAL_STORAGE": "s3"}, "PORTAL_S3_BUCKET"),
+        ({"PORTAL_STORAGE": "ftp"}, "PORTAL_STORAGE"),
+        ({"PORTAL_S3_ENDPOINT_URL": "127.0.0.1:8333"}, "PORTAL_S3_ENDPOINT_URL"),
+        ({"PORTAL_S3_PREFIX": "../uploads"}, "PORTAL_S3_PREFIX"),
+        ({"PORTAL_S3_ACCESS_KEY_ID": "AKIA0123"}, "PORTAL_S3_SECRET_ACCESS_KEY"),
+    ],
+)
 def test_bad_storage_settings_stop_the_app_naming_the_variable(tmp_path, environ, variable):
     with pytest.raises(ConfigError, match=variable):
         load(environ={"PORTAL_INSTANCE_PATH": str(tmp_path), **environ})
 
 
 def test_s3_settings_are_read_from_the_environment(tmp_path):
-    config = load(environ={"PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_STORAGE": "s3",
-                           "PORTAL_S3_BUCKET": "uploads", "PORTAL_S3_PREFIX": "/portal/files/",
-                           "PORTAL_S3_REGION": "ap-southeast-1"})
+    config = load(
+        environ={
+            "PORTAL_INSTANCE_PATH": str(tmp_path),
+            "PORTAL_STORAGE": "s3",
+            "PORTAL_S3_BUCKET": "uploads",
+            "PORTAL_S3_PREFIX": "/portal/files/",
+            "PORTAL_S3_REGION": "ap-southeast-1",
+        }
+    )
     assert config["PORTAL_S3_PREFIX"] == "portal/files"
     assert config["PORTAL_S3_REGION"] == "ap-southeast-1"
     assert config["PORTAL_S3_ACCESS_KEY_ID"] is None
@@ -122,6 +150,7 @@ def test_the_local_default_does_not_import_boto3(tmp_path):
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in {{"boto3", "botocore"}})
         assert not loaded, loaded
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr

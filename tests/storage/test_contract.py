@@ -11,13 +11,15 @@ import pytest
 from portal.storage import InvalidKey, NotFound, StoredFile, TooLarge
 from tests.storage.streams import BLOCK, IterStream, generated_blocks, sha256_of_blocks
 
-TEXT = ("Học tập suốt đời cho mọi người — ការរៀនសូត្រពេញមួយជីវិត — "
-        "Ƀuôn sang hriăm — Học tập suốt đời 🌱\n").encode()
+TEXT = (
+    "Học tập suốt đời cho mọi người — ការរៀនសូត្រពេញមួយជីវិត — Ƀuôn sang hriăm — Học tập suốt đời 🌱\n"
+).encode()
 MB = 1024 * 1024
 
 
-def save(storage, key, data: bytes, *, content_type="application/octet-stream",
-         max_bytes=10 * MB) -> StoredFile:
+def save(
+    storage, key, data: bytes, *, content_type="application/octet-stream", max_bytes=10 * MB
+) -> StoredFile:
     return storage.save(key, io.BytesIO(data), content_type=content_type, max_bytes=max_bytes)
 
 
@@ -27,12 +29,16 @@ def read(storage, key) -> bytes:
 
 
 def test_a_saved_file_reads_back_with_its_description(storage):
-    stored = save(storage, "resources/2025/ab/bai-hoc.txt", TEXT,
-                  content_type="text/plain; charset=utf-8")
+    stored = save(
+        storage, "resources/2025/ab/bai-hoc.txt", TEXT, content_type="text/plain; charset=utf-8"
+    )
 
-    assert stored == StoredFile(key="resources/2025/ab/bai-hoc.txt",
-                                size=len(TEXT), sha256=hashlib.sha256(TEXT).hexdigest(),
-                                content_type="text/plain; charset=utf-8")
+    assert stored == StoredFile(
+        key="resources/2025/ab/bai-hoc.txt",
+        size=len(TEXT),
+        sha256=hashlib.sha256(TEXT).hexdigest(),
+        content_type="text/plain; charset=utf-8",
+    )
     assert read(storage, stored.key).decode() == TEXT.decode()
 
 
@@ -84,8 +90,9 @@ def test_opening_a_key_never_saved_is_not_found(storage):
 def test_a_stream_over_max_bytes_is_too_large_and_nothing_is_stored(storage, max_bytes):
     blocks = generated_blocks(max_bytes + 4 * BLOCK)
     with pytest.raises(TooLarge):
-        storage.save("big.bin", IterStream(blocks), content_type="application/pdf",
-                     max_bytes=max_bytes)
+        storage.save(
+            "big.bin", IterStream(blocks), content_type="application/pdf", max_bytes=max_bytes
+        )
     assert not storage.exists("big.bin")
     assert next(blocks, None) is not None, "reading should stop at the limit"
 
@@ -103,8 +110,12 @@ def test_a_stream_of_exactly_max_bytes_is_accepted(storage):
 
 def test_a_20_mb_stream_is_stored_and_read_back_in_pieces(storage):
     size = 20 * MB
-    stored = storage.save("video/lesson-1.mp4", IterStream(generated_blocks(size)),
-                          content_type="video/mp4", max_bytes=50 * MB)
+    stored = storage.save(
+        "video/lesson-1.mp4",
+        IterStream(generated_blocks(size)),
+        content_type="video/mp4",
+        max_bytes=50 * MB,
+    )
 
     expected = sha256_of_blocks(generated_blocks(size))
     assert (stored.size, stored.sha256) == (size, expected)
@@ -122,14 +133,29 @@ def test_an_error_from_the_source_stream_is_not_blamed_on_the_storage(storage):
         raise OSError("client went away")
 
     with pytest.raises(OSError, match="client went away") as raised:
-        storage.save("broken.bin", IterStream(broken()), content_type="text/plain",
-                     max_bytes=MB)
+        storage.save("broken.bin", IterStream(broken()), content_type="text/plain", max_bytes=MB)
     assert type(raised.value) is OSError
     assert not storage.exists("broken.bin")
 
 
-HOSTILE_KEYS = ["../x", "a/../../x", "/etc/passwd", "a\\b", "a\x00b", "", ".", "./a",
-                "a//b", "a/", ".hidden", "C:\\Windows", "a b", "học.txt", "a\nb", "x" * 513]
+HOSTILE_KEYS = [
+    "../x",
+    "a/../../x",
+    "/etc/passwd",
+    "a\\b",
+    "a\x00b",
+    "",
+    ".",
+    "./a",
+    "a//b",
+    "a/",
+    ".hidden",
+    "C:\\Windows",
+    "a b",
+    "học.txt",
+    "a\nb",
+    "x" * 513,
+]
 
 
 @pytest.mark.parametrize("key", HOSTILE_KEYS)

@@ -22,8 +22,9 @@ FAST = {"connect_timeout": 0.5, "read_timeout": 0.5, "max_attempts": 1}
 
 
 def save(storage, key, data: bytes):
-    return storage.save(key, io.BytesIO(data), content_type="text/plain; charset=utf-8",
-                        max_bytes=1024)
+    return storage.save(
+        key, io.BytesIO(data), content_type="text/plain; charset=utf-8", max_bytes=1024
+    )
 
 
 @pytest.fixture
@@ -54,10 +55,13 @@ def test_check_leaves_no_probe_behind(s3, s3_server):
 
 def test_a_refused_multipart_upload_is_aborted(s3, s3_server):
     with pytest.raises(Exception, match="larger than"):
-        s3.save("big.bin", IterStream(generated_blocks(20 * 1024 * 1024)),
-                content_type="video/mp4", max_bytes=10 * 1024 * 1024)
-    uploads = s3_server.client().list_multipart_uploads(Bucket=s3_server.bucket,
-                                                        Prefix=s3.prefix)
+        s3.save(
+            "big.bin",
+            IterStream(generated_blocks(20 * 1024 * 1024)),
+            content_type="video/mp4",
+            max_bytes=10 * 1024 * 1024,
+        )
+    uploads = s3_server.client().list_multipart_uploads(Bucket=s3_server.bucket, Prefix=s3.prefix)
     assert uploads.get("Uploads", []) == []
     assert object_keys(s3_server, s3.prefix) == []
 
@@ -80,9 +84,13 @@ def test_the_boto3_client_is_made_on_first_use(s3_server):
 
 
 def test_a_missing_bucket_is_unavailable_and_named(s3_server):
-    storage = S3Storage("no-such-bucket", endpoint_url=s3_server.endpoint_url,
-                        access_key_id=s3_server.access_key_id,
-                        secret_access_key=s3_server.secret_access_key, **FAST)
+    storage = S3Storage(
+        "no-such-bucket",
+        endpoint_url=s3_server.endpoint_url,
+        access_key_id=s3_server.access_key_id,
+        secret_access_key=s3_server.secret_access_key,
+        **FAST,
+    )
     with pytest.raises(StorageUnavailable, match="no-such-bucket"):
         storage.check()
     with pytest.raises(StorageUnavailable):
@@ -91,9 +99,13 @@ def test_a_missing_bucket_is_unavailable_and_named(s3_server):
 
 
 def test_refused_credentials_are_unavailable(s3_server):
-    storage = S3Storage(s3_server.bucket, endpoint_url=s3_server.endpoint_url,
-                        access_key_id=s3_server.access_key_id,
-                        secret_access_key="not-the-secret", **FAST)
+    storage = S3Storage(
+        s3_server.bucket,
+        endpoint_url=s3_server.endpoint_url,
+        access_key_id=s3_server.access_key_id,
+        secret_access_key="not-the-secret",
+        **FAST,
+    )
     with pytest.raises(StorageUnavailable, match="403"):
         save(storage, "a.txt", b"x")
     with pytest.raises(StorageUnavailable):
@@ -118,8 +130,13 @@ OPERATIONS = {
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_a_closed_port_is_unavailable_quickly(operation):
-    storage = S3Storage("portal", endpoint_url=f"http://127.0.0.1:{closed_port()}",
-                        access_key_id="key", secret_access_key="secret", **FAST)
+    storage = S3Storage(
+        "portal",
+        endpoint_url=f"http://127.0.0.1:{closed_port()}",
+        access_key_id="key",
+        secret_access_key="secret",
+        **FAST,
+    )
     started = time.monotonic()
     with pytest.raises(StorageUnavailable, match="reach"):
         OPERATIONS[operation](storage)
@@ -131,8 +148,13 @@ def test_a_server_that_never_answers_times_out_as_unavailable():
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)  # connections are accepted by the kernel, then nothing is said
-        storage = S3Storage("portal", endpoint_url=f"http://127.0.0.1:{listener.getsockname()[1]}",
-                            access_key_id="key", secret_access_key="secret", **FAST)
+        storage = S3Storage(
+            "portal",
+            endpoint_url=f"http://127.0.0.1:{listener.getsockname()[1]}",
+            access_key_id="key",
+            secret_access_key="secret",
+            **FAST,
+        )
         started = time.monotonic()
         with pytest.raises(StorageUnavailable, match="timeout"):
             storage.exists("a.txt")
@@ -146,8 +168,10 @@ class _Failing(BaseHTTPRequestHandler):
     def _fail(self) -> None:
         if self.headers.get("Expect") != "100-continue":  # else the body is never sent
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code>'
-                b"<Message>Please reduce your request rate.</Message></Error>")
+        body = (
+            b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code>'
+            b"<Message>Please reduce your request rate.</Message></Error>"
+        )
         self.send_response(503)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(body)))
@@ -164,8 +188,9 @@ class _Failing(BaseHTTPRequestHandler):
 @pytest.fixture
 def failing_endpoint() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -175,8 +200,13 @@ def failing_endpoint() -> Iterator[str]:
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_a_5xx_answer_is_unavailable(failing_endpoint, operation):
-    storage = S3Storage("portal", endpoint_url=failing_endpoint, access_key_id="key",
-                        secret_access_key="secret", **FAST)
+    storage = S3Storage(
+        "portal",
+        endpoint_url=failing_endpoint,
+        access_key_id="key",
+        secret_access_key="secret",
+        **FAST,
+    )
     with pytest.raises(StorageUnavailable, match="503"):
         OPERATIONS[operation](storage)
     storage.close()

@@ -34,7 +34,7 @@ run: demo
 test: install
 	sh scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: install
 	$(BIN)/pytest -m "not e2e" -x -q

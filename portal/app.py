@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -106,7 +107,11 @@ def _configure_sqlite(engine) -> None:  # type: ignore[no-untyped-def]
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        # A request that may write takes SQLite's write lock at BEGIN, so it waits for
+        # other writers (busy_timeout) instead of failing with "database is locked" when
+        # its read snapshot went stale before its first write.
+        writes = has_request_context() and request.method not in SAFE_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def configure_i18n(app: Flask) -> None:
@@ -140,13 +145,26 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (pages_bp, language_bp, accounts_bp, accounts_admin_bp, places_bp):
         app.register_blueprint(blueprint)
 
+    from courses.certificates.blueprint import admin_bp as certificates_admin_bp
+    from courses.certificates.blueprint import bp as certificates_bp
+
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(certificates_admin_bp)
+
+    from courses.resources.blueprint import bp as resources_bp
+
+    app.register_blueprint(resources_bp)
+
 
 def register_cli(app: Flask) -> None:
+    from courses.records.cli import records_cli
     from portal.accounts.cli import accounts_cli
     from portal.demo import demo_cli
     from portal.i18n.cli import translate_cli
     from portal.places.cli import places_cli
     from portal.storage import storage_cli
+
+    app.cli.add_command(records_cli)
 
     for group in (accounts_cli, demo_cli, translate_cli, places_cli, storage_cli):
         app.cli.add_command(group)

@@ -181,6 +181,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Redis for rate limits shared by every worker. Default: in-process memory.",
     ),
     Setting("MAX_UPLOAD_MB", _positive_int, 50, "Largest request body accepted, in megabytes."),
+    Setting(
+        "MAX_ATTACHMENT_MB",
+        _positive_int,
+        40,
+        "Largest file attached to a resource, in megabytes (keep it under `PORTAL_MAX_UPLOAD_MB`).",
+    ),
     Setting("DEFAULT_LANGUAGE", _language, "vi", "Interface language for new visitors."),
     Setting(
         "HTTPS",
@@ -201,6 +207,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Flask-Limiter limit on sign-ups per client address.",
     ),
     Setting("RESET_TOKEN_HOURS", _positive_int, 24, "Hours a password-reset link stays valid."),
+    Setting(
+        "BASE_URL",
+        _http_url,
+        "http://127.0.0.1:5000",
+        "Public address of the portal, without a trailing slash; learning records name "
+        "activities and learners with IRIs under it, e.g. `https://hoctapsuotdoi.gov.vn`.",
+    ),
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),
     Setting(
         "PROXY_COUNT",
@@ -273,6 +286,7 @@ def load(
         "PORTAL_REDIS_URL": values["REDIS_URL"],
         "RATELIMIT_STORAGE_URI": values["REDIS_URL"] or "memory://",
         "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
+        "PORTAL_MAX_ATTACHMENT_MB": values["MAX_ATTACHMENT_MB"],
         "PORTAL_DEFAULT_LANGUAGE": values["DEFAULT_LANGUAGE"],
         "PORTAL_HTTPS": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
@@ -285,6 +299,7 @@ def load(
         "PORTAL_LOGIN_RATE_LIMIT": values["LOGIN_RATE_LIMIT"],
         "PORTAL_SIGNUP_RATE_LIMIT": values["SIGNUP_RATE_LIMIT"],
         "PORTAL_RESET_TOKEN_HOURS": values["RESET_TOKEN_HOURS"],
+        "PORTAL_BASE_URL": values["BASE_URL"].rstrip("/"),
         "PORTAL_LOG_LEVEL": values["LOG_LEVEL"].upper(),
         "PORTAL_PROXY_COUNT": values["PROXY_COUNT"],
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -77,6 +77,26 @@ def _demo_village(commune_code: str | None):  # type: ignore[no-untyped-def]
     return village
 
 
+def _demo_certificates():  # type: ignore[no-untyped-def]
+    """A valid and a revoked certificate for the demo learner Nguyễn Thị Lan (created once)."""
+    from courses.certificates.demo import load_demo_certificates
+
+    learner = queries.user_by_identifier("0912000005")
+    admin = queries.user_by_identifier("admin@demo.hoctap.vn")
+    return load_demo_certificates(learner, admin) if learner is not None else []
+
+
+def _demo_resources():  # type: ignore[no-untyped-def]
+    """Open educational resources by the demo teacher, published by the demo reviewer."""
+    from courses.resources.demo import load_demo_resources
+
+    teacher = queries.user_by_identifier("0912000001")
+    reviewer = queries.user_by_identifier("0912000003")
+    if teacher is None or reviewer is None:
+        return []
+    return load_demo_resources(teacher, reviewer)
+
+
 @demo_cli.command("load")
 def load() -> None:
     """Create the demo accounts (password: hoc-tap-suot-doi) and print their sign-ins."""
@@ -98,10 +118,17 @@ def load() -> None:
             operations.grant_role(user, role, scope_kind=scope_kind, scope_code=scope_code)
         created += 1
     village = _demo_village(commune)
+    certificates = _demo_certificates()
+    resources = _demo_resources()
     db.session.commit()
     click.echo(f"demo accounts: {created} created, {len(DEMO_USERS) - created} already there")
     if village is not None:
         click.echo(f"demo village: {village.name}, {village.commune.name}")
+    for certificate in certificates:
+        state = "revoked" if certificate.is_revoked else "valid"
+        click.echo(f"demo certificate ({state}): /verify/{certificate.display_code}")
+    for resource in resources:
+        click.echo(f"demo resource ({resource.status}): /resources/{resource.id}")
     click.echo(f"sign in at http://127.0.0.1:5000/sign-in with password {DEMO_PASSWORD!r}:")
     for sign_in, name, language, roles in DEMO_USERS:
         role_names = ", ".join(r.value for r, _k, _c in roles) or "learner"

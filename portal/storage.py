@@ -28,8 +28,9 @@ import tempfile
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -186,6 +187,11 @@ class Storage(ABC):
     def describe(self) -> str:
         """Where the files go, for logs and ``flask storage check`` (never a secret)."""
 
+    def iter_files(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        """Every stored key under the folder ``prefix`` (e.g. ``"resources/"``) with the
+        time it was last written, for ``flask storage check``."""
+        raise NotImplementedError
+
     def check(self) -> None:
         """Write a probe file, read it back and delete it. Raises
         :class:`StorageUnavailable` saying what failed."""
@@ -278,6 +284,19 @@ class LocalStorage(Storage):
             return path.is_file()
         except OSError as exc:
             raise self._error(exc, key) from exc
+
+    def iter_files(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        folder = self.root.joinpath(*validate_key(prefix.strip("/")).split("/"))
+        if not folder.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.startswith("."):
+                    continue  # our own temporary ".upload-*" files
+                path = Path(dirpath, name)
+                modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                yield path.relative_to(self.root).as_posix(), modified
 
     def _error(self, exc: OSError, key: str) -> StorageError:
         if exc.errno in {errno.EISDIR, errno.ENOTDIR, errno.EEXIST} and self.root.is_dir():
@@ -408,6 +427,16 @@ class S3Storage(Storage):
         except NotFound:
             return False
         return True
+
+    def iter_files(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        folder = self._object_key(prefix.strip("/")) + "/"
+        with _s3_errors(prefix):
+            pages = self._client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=folder
+            )
+            for page in pages:
+                for item in page.get("Contents", []):
+                    yield item["Key"][len(self.prefix) :], item["LastModified"]
 
     def url(self, key: str, *, expires_in: int = 3600) -> str | None:
         object_key = self._object_key(key)
@@ -543,15 +572,75 @@ def init_app(app: Flask) -> None:
         )
 
 
+def register_key_source(app: Flask, prefix: str, keys: Callable[[], Iterable[str]]) -> None:
+    """Declare that the database references stored files under the folder ``prefix``:
+    ``keys()`` (called in an app context) returns every key it references. ``flask storage
+    check`` then reports referenced files that are missing and files nobody references."""
+    app.extensions.setdefault("storage_key_sources", []).append((prefix, keys))
+
+
+@dataclass
+class Consistency:
+    """What ``flask storage check`` found: referenced keys without a file, and files under a
+    declared folder that nothing references (orphans)."""
+
+    missing: list[str]
+    orphans: list[str]
+
+
+def check_consistency(storage: Storage, *, min_age: timedelta = timedelta(hours=1)) -> Consistency:
+    """Compare the keys every registered source references with the stored files. Files
+    younger than ``min_age`` are not orphans yet (an upload may be committing)."""
+    result = Consistency([], [])
+    newest = datetime.now(UTC) - min_age
+    for prefix, keys in current_app.extensions.get("storage_key_sources", []):
+        referenced = set(keys())
+        stored = dict(storage.iter_files(prefix))
+        result.missing += sorted(k for k in referenced if k not in stored)
+        result.orphans += sorted(
+            k for k, modified in stored.items() if k not in referenced and modified <= newest
+        )
+    return result
+
+
 storage_cli = AppGroup("storage", help="Check where uploaded files are kept.")
 
 
 @storage_cli.command("check")
-def check_command() -> None:
-    """Write, read back and delete a probe file; exit 1 when the storage cannot be used."""
+@click.option(
+    "--delete-orphans", is_flag=True, help="Delete stored files that no database row references."
+)
+@click.option(
+    "--min-age",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="Minutes a file must have existed before it counts as an orphan.",
+)
+def check_command(delete_orphans: bool, min_age: int) -> None:
+    """Write, read back and delete a probe file; then report database rows whose file is
+    missing and files no row references. Exit 1 when the storage cannot be used, a file is
+    missing, or orphans are left."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     storage = get_storage()
     try:
         storage.check()
     except StorageError as exc:
         raise click.ClickException(f"{storage.describe()}: {exc}") from None
     click.echo(f"ok: {storage.describe()}")
+    try:
+        found = check_consistency(storage, min_age=timedelta(minutes=min_age))
+    except SQLAlchemyError as exc:
+        click.echo(f"files not compared: the database cannot be read ({type(exc).__name__})")
+        return
+    for key in found.missing:
+        click.echo(f"missing: {key}")
+    for key in found.orphans:
+        if delete_orphans:
+            storage.delete(key)
+            click.echo(f"deleted orphan: {key}")
+        else:
+            click.echo(f"orphan: {key}")
+    if found.missing or (found.orphans and not delete_orphans):
+        raise SystemExit(1)

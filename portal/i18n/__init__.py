@@ -14,11 +14,13 @@ and without this order a signed-in user's click would last a single page. The la
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, g, request
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, force_locale
 
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES, Language, best_match, parse
 
@@ -79,6 +81,20 @@ def current_language() -> Language:
     """The interface language of this request (the default outside a request)."""
     language = g.get("language") if g else None
     return language or LANGUAGES[DEFAULT_LANGUAGE]
+
+
+@contextmanager
+def force_language(code: str) -> Iterator[Language]:
+    """Translate and format in ``code`` inside the block (e.g. English labels in an export
+    that harvesters read), whatever the visitor's language."""
+    language = LANGUAGES[code]
+    previous = g.get("language")
+    g.language = language
+    try:
+        with force_locale(language.formatting_locale):
+            yield language
+    finally:
+        g.language = previous
 
 
 def select_language(default: str) -> Language:

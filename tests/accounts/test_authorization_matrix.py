@@ -10,7 +10,8 @@ import pytest
 ROLES = ("anonymous", "learner", "teacher", "staff", "reviewer", "approver", "admin")
 
 # Who may open what: "public" (everyone), "guest" (anonymous visitors; signed-in users are
-# redirected), "signed_in" (any account), "admin".
+# redirected), "signed_in" (any account), "admin", "teacher" (teachers and admins),
+# "reviewer" (reviewers and admins), "teacher_or_reviewer".
 POLICY = {
     "static": "public",
     "pages.home": "public",
@@ -25,8 +26,32 @@ POLICY = {
     "accounts.change_password": "signed_in",
     "accounts.download_data": "signed_in",
     "accounts.delete_account": "signed_in",
+    "certificates.verify_form": "public",
+    "certificates.verify": "public",
+    "certificates.qr": "public",
+    "certificates.pdf": "public",  # a certificate is public to whoever holds its code
+    "certificates.mine": "signed_in",
+    "resources.index": "public",
+    "resources.detail": "public",  # drafts answer 404 to everyone but their editors
+    "resources.dublin_core": "public",
+    "resources.download": "public",
+    "resources.mine": "teacher",
+    "resources.new": "teacher",
+    "resources.edit": "teacher",
+    "resources.text": "teacher",
+    "resources.submit": "teacher",
+    "resources.restore": "teacher",
+    "resources.upload": "teacher",
+    "resources.delete_attachment": "teacher",
+    "resources.preview": "teacher_or_reviewer",
+    "resources.archive": "teacher_or_reviewer",
+    "resources.history": "teacher_or_reviewer",
+    "resources.compare": "teacher_or_reviewer",
+    "resources.queue": "reviewer",
+    "resources.publish": "reviewer",
+    "resources.return_": "reviewer",
 }
-PREFIX_POLICY = {"accounts_admin.": "admin", "places.": "admin"}
+PREFIX_POLICY = {"accounts_admin.": "admin", "places.": "admin", "certificates_admin.": "admin"}
 
 
 def policy_of(endpoint: str) -> str:
@@ -51,6 +76,12 @@ def expected_statuses(policy: str, role: str) -> set[int]:
         return ok
     if policy == "admin":
         return ok if role == "admin" else {403}
+    if policy == "teacher":
+        return ok if role in ("teacher", "admin") else {403}
+    if policy == "reviewer":
+        return ok if role in ("reviewer", "admin") else {403}
+    if policy == "teacher_or_reviewer":
+        return ok if role in ("teacher", "reviewer", "admin") else {403}
     raise AssertionError(policy)
 
 

@@ -43,6 +43,23 @@ PAGES: tuple[tuple[str, str, int], ...] = (
     ("places-old-district", "admin", 200),
     ("places-village", "admin", 200),
     ("places-household", "admin", 200),
+    ("verify-form", "anonymous", 200),
+    ("verify-valid", "anonymous", 200),
+    ("verify-revoked", "anonymous", 200),
+    ("verify-unknown", "anonymous", 404),
+    ("my-certificates", "learner", 200),
+    ("admin-certificates", "admin", 200),
+    ("resources", "anonymous", 200),
+    ("resource", "anonymous", 200),
+    ("resources-teach", "admin", 200),
+    ("resources-new", "admin", 200),
+    ("resources-edit", "admin", 200),
+    ("resources-text", "admin", 200),
+    ("resources-text-new-language", "admin", 200),
+    ("resources-preview", "admin", 200),
+    ("resources-history", "admin", 200),
+    ("resources-compare", "admin", 200),
+    ("resources-review", "admin", 200),
 )
 PAGE_NAMES = [name for name, _who, _status in PAGES]
 
@@ -61,6 +78,14 @@ FIXED_PATHS = {
     "admin-users": "/admin/users/",
     "places": "/admin/places/",
     "places-before-2025-reform": "/admin/places/?on=2025-06-30",
+    "verify-form": "/verify",
+    "verify-unknown": "/verify/0000-0000-0000-0000",
+    "my-certificates": "/certificates",
+    "admin-certificates": "/admin/certificates/",
+    "resources": "/resources",
+    "resources-teach": "/teach/resources",
+    "resources-new": "/teach/resources/new",
+    "resources-review": "/review/resources",
 }
 
 
@@ -134,10 +159,36 @@ def discover(
     _submit(page, "form[action$='/members']", {"full_name": "Lò Văn Pọm", "birth_year": "1968"})
     assert page.get_by_role("cell", name="Lò Văn Pọm", exact=True).count() == 1
     paths["places-village"] = village_url
+    # `flask demo load` gives the demo learner a valid and a revoked certificate.
+    paths["verify-valid"] = _first_link(page, "/admin/certificates/?status=valid", "/verify/")
+    paths["verify-revoked"] = _first_link(page, "/admin/certificates/?status=revoked", "/verify/")
     paths["places-household"] = household_url
+    paths.update(resource_paths(page))
     page.close()
     return {
         name: SitePage(name, _relative(paths[name]), who, status) for name, who, status in PAGES
+    }
+
+
+def resource_paths(page: Page) -> dict[str, str]:
+    """Pages of a published demo resource (`flask demo load` makes them) and of the one
+    waiting for review, found through the public list and the review queue."""
+    page.goto("/resources?subject=health")  # the demo "Rửa tay đúng cách": vi, en, km
+    href = page.locator("main ul.resources a[href^='/resources/']").first.get_attribute("href")
+    assert href and re.fullmatch(r"/resources/\d+", href), href
+    number = href.rsplit("/", 1)[1]
+    teach = f"/teach/resources/{number}"
+    page.goto("/review/resources")
+    preview = page.locator("main a[href*='/preview']").first.get_attribute("href")
+    assert preview, "no resource waits for review"
+    return {
+        "resource": href,
+        "resources-edit": f"{teach}/edit",
+        "resources-text": f"{teach}/text?language=vi",
+        "resources-text-new-language": f"{teach}/text?language=tyz",
+        "resources-preview": preview,
+        "resources-history": f"{teach}/history",
+        "resources-compare": f"{teach}/compare?from=1",
     }
 
 

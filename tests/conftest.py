@@ -90,6 +90,21 @@ def app(
             _db.engine.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def committed_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """An app on its own scratch database, for tests whose data must really be committed
+    (concurrent writers); migrated to head, dropped afterwards."""
+    with scratch_database(request.param, tmp_path_factory) as url:
+        application = make_app(url, tmp_path_factory.mktemp("instance"))
+        with application.app_context():
+            upgrade()
+        yield application
+        with application.app_context():
+            _db.engine.dispose()
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose every request gets its own app context (and so its own ``g`` and
     signed-in user), even when the test holds an app context open."""

@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-from flask_migrate import upgrade
-
 from portal.accounts.models import User
 from portal.extensions import db
-from tests.conftest import BACKENDS, PASSWORD, make_app, scratch_database
-
-
-@pytest.fixture(params=BACKENDS)
-def committed_app(request, tmp_path_factory):
-    """An app on its own database whose requests really commit."""
-    with scratch_database(request.param, tmp_path_factory) as url:
-        application = make_app(url, tmp_path_factory.mktemp("instance"))
-        with application.app_context():
-            upgrade()
-        yield application
-        with application.app_context():
-            db.engine.dispose()
+from tests.conftest import PASSWORD
 
 
 def test_concurrent_sign_ups_all_succeed(committed_app):

@@ -9,28 +9,14 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from courses.records import operations
 from courses.records.models import Statement
 from portal.extensions import db
-from tests.conftest import BACKENDS, make_app, scratch_database
 from tests.records.conftest import random_statement, summaries
 
 WRITERS = 8
 EVENTS = 25
-
-
-@pytest.fixture(params=BACKENDS)
-def committed_app(request, tmp_path_factory):
-    """An app on its own scratch database, for tests whose data must be committed."""
-    with scratch_database(request.param, tmp_path_factory) as url:
-        application = make_app(url, tmp_path_factory.mktemp("instance"))
-        with application.app_context():
-            upgrade()
-        yield application
-        with application.app_context():
-            db.engine.dispose()
 
 
 @pytest.mark.parametrize("learners", [3, 1])

@@ -49,6 +49,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/records.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -155,6 +155,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(resources_bp)
 
+    from courses.api.blueprint import bp as api_bp
+
+    app.register_blueprint(api_bp)
+
 
 def register_cli(app: Flask) -> None:
     from courses.records.cli import records_cli

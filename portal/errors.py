@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.extensions import db
+from portal.i18n import force_language
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,14 @@ MESSAGES = {
 
 def render_error(code: int, description: str | None = None):  # type: ignore[no-untyped-def]
     title, message = MESSAGES.get(code, MESSAGES[500])
-    if request.path.startswith("/api/"):
-        return jsonify(error={"code": code, "title": str(title), "message": str(message)}), code
+    if request.path.startswith("/api/"):  # RFC 9457, in English: developers read it
+        with force_language("en"):
+            body = {"type": "about:blank", "title": str(title), "status": code}
+            body["detail"] = str(message)
+        response = jsonify(body)
+        response.status_code = code
+        response.mimetype = "application/problem+json"
+        return response
     return render_template(
         "errors/error.html", code=code, title=title, message=description or message
     ), code

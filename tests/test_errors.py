@@ -28,9 +28,13 @@ def test_404_speaks_the_visitors_language(client):
     assert '<html lang="vi"' in vi
 
 
-def test_api_errors_are_json(client):
+def test_api_errors_are_problem_json(client):
     response = client.get("/api/v1/nothing")
-    assert response.get_json()["error"]["code"] == 404
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["status"] == 404
+    assert problem["title"] == "Page not found"
+    assert {"type", "detail"} <= set(problem)
 
 
 def test_an_oversized_request_gets_413(client, app):

@@ -7,10 +7,11 @@ import difflib
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from courses.markdown import render_markdown
@@ -227,3 +228,37 @@ def get_attachment(resource: Resource, attachment_id: int) -> ResourceAttachment
     if attachment is None or attachment.resource_id != resource.id:
         return None
     return attachment
+
+
+def public_after(
+    *,
+    after: tuple[datetime, int] | None = None,
+    subject: str | None = None,
+    licence: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[Resource]:
+    """Published, not archived resources, newest first, that come after ``after``
+    (``(published_at, id)`` of the last one seen): a page that stays put when newer
+    resources are published in between."""
+    query = select(Resource).where(
+        Resource.published_at.is_not(None), Resource.status != Status.ARCHIVED
+    )
+    if subject:
+        query = query.where(Resource.subjects.contains(f",{subject},"))
+    if licence:
+        query = query.where(Resource.licence == licence)
+    if after is not None:
+        published_at, resource_id = after
+        query = query.where(
+            or_(
+                Resource.published_at < published_at,
+                and_(Resource.published_at == published_at, Resource.id < resource_id),
+            )
+        )
+    return list(
+        db.session.scalars(
+            query.options(selectinload(Resource.revisions), selectinload(Resource.attachments))
+            .order_by(Resource.published_at.desc(), Resource.id.desc())
+            .limit(limit)
+        )
+    )

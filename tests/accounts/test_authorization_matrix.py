@@ -50,6 +50,9 @@ POLICY = {
     "resources.queue": "reviewer",
     "resources.publish": "reviewer",
     "resources.return_": "reviewer",
+    "api.resources": "public",
+    "api.resource": "public",  # drafts and archived resources answer 404
+    "api.openapi": "public",
 }
 PREFIX_POLICY = {"accounts_admin.": "admin", "places.": "admin", "certificates_admin.": "admin"}
 

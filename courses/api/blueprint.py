@@ -1,0 +1,11 @@
+"""URL rules of the read-only JSON API (version 1)."""
+
+from flask import Blueprint
+
+from courses.api import views
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+bp.add_url_rule("/resources", "resources", views.resources)
+bp.add_url_rule("/resources/<int:resource_id>", "resource", views.resource)
+bp.add_url_rule("/openapi.json", "openapi", views.openapi)

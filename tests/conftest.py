@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -143,6 +145,11 @@ def db(app: Flask) -> Iterator[Any]:
             _db.session = original
             transaction.rollback()
             connection.close()
+            # Files stored during the test go the way of its rows: the upload folder outlives
+            # the rolled-back transaction, and ids repeat, so later tests would see them.
+            uploads = Path(app.config["PORTAL_UPLOAD_DIR"])
+            shutil.rmtree(uploads, ignore_errors=True)
+            uploads.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

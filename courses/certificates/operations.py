@@ -15,6 +15,7 @@ from courses.certificates.models import Certificate, CertificateKind
 from courses.certificates.queries import without_controls
 from portal.accounts.models import User
 from portal.extensions import db
+from portal.operation_errors import OperationError
 from portal.text import nfc
 
 logger = logging.getLogger(__name__)
@@ -31,12 +32,8 @@ MESSAGES = {
 }
 
 
-class CertificateError(ValueError):
+class CertificateError(OperationError):
     """A certificate cannot be issued or revoked as asked; ``code`` keys :data:`MESSAGES`."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
     @property
     def message(self) -> str:

@@ -20,17 +20,14 @@ from portal.accounts.models import (
 )
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.extensions import db
+from portal.operation_errors import OperationError
 from portal.text import nfc
 
 logger = logging.getLogger(__name__)
 
 
-class AccountError(ValueError):
+class AccountError(OperationError):
     """An account operation was refused; ``code`` says why (the view translates it)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def _new_session_token() -> str:

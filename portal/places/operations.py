@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.operation_errors import OperationError
 from portal.places.models import (
     AdminUnit,
     AdminUnitSuccession,
@@ -37,12 +38,8 @@ LEVEL_ORDER = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 GENDER_CODES = frozenset({"female", "male", "other"})  # portal.accounts.reference.GENDERS
 
 
-class PlacesError(ValueError):
+class PlacesError(OperationError):
     """A places operation was refused; ``code`` says why (the view translates it)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 class DataFileError(ValueError):

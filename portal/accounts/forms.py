@@ -102,10 +102,9 @@ class SignInForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class PasswordChangeForm(FlaskForm):
-    current = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
-    )
+class _NewPasswordFields(FlaskForm):
+    """A new password typed twice."""
+
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), _password_length],
@@ -114,20 +113,17 @@ class PasswordChangeForm(FlaskForm):
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class PasswordChangeForm(_NewPasswordFields):
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
     )
     submit = SubmitField(_l("Change password"))
 
 
-class PasswordResetForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), _password_length],
-        description=_l("At least 8 characters."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
+class PasswordResetForm(_NewPasswordFields):
     submit = SubmitField(_l("Set my new password"))
 
 

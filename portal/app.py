@@ -156,11 +156,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resources_bp)
 
     from courses.api.blueprint import bp as api_bp
+    from courses.courseware.blueprint import bp as courseware_bp
+    from courses.dashboards.blueprint import bp as dashboards_bp
+    from courses.learning.blueprint import bp as learning_bp
 
     app.register_blueprint(api_bp)
+    for blueprint in (courseware_bp, learning_bp, dashboards_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
+    from courses.content.cli import content_cli
     from courses.records.cli import records_cli
     from portal.accounts.cli import accounts_cli
     from portal.demo import demo_cli
@@ -169,6 +175,7 @@ def register_cli(app: Flask) -> None:
     from portal.storage import storage_cli
 
     app.cli.add_command(records_cli)
+    app.cli.add_command(content_cli)
 
     for group in (accounts_cli, demo_cli, translate_cli, places_cli, storage_cli):
         app.cli.add_command(group)

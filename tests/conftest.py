@@ -197,6 +197,82 @@ def make_user(db: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def make_course(db: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """Create a course straight in the database (no moderation):
+    ``make_course(owner=None, title=..., language="vi", status="published", modules=1,
+    lessons=2, quiz=True, **course_fields)``. Every module has ``lessons`` lessons; with
+    ``quiz`` the last lesson of the last module ends with a quiz of two questions (single
+    choice, correct "b"; true/false, correct true) and a pass mark of 50."""
+    from datetime import UTC, datetime
+
+    from courses.courseware import models as cw
+
+    def factory(
+        owner: Any = None,
+        *,
+        title: str = "Kỹ năng số cơ bản",
+        language: str = "vi",
+        status: str = "published",
+        modules: int = 1,
+        lessons: int = 2,
+        quiz: bool = True,
+        **fields: Any,
+    ) -> Any:
+        owner = owner or make_user(roles=("teacher",))
+        now = datetime.now(UTC)
+        course = cw.Course(
+            owner_id=owner.id,
+            status=status,
+            original_language=language,
+            published_at=now if status in ("published", "archived") else None,
+            **fields,
+        )
+        course.translations.append(
+            cw.CourseTranslation(language=language, title=title, summary=f"{title}: tóm tắt")
+        )
+        for m in range(modules):
+            module = cw.Module(position=m)
+            module.translations.append(
+                cw.ModuleTranslation(language=language, title=f"Phần {m + 1}")
+            )
+            for n in range(lessons):
+                lesson = cw.Lesson(position=n, estimated_minutes=10)
+                lesson.translations.append(
+                    cw.LessonTranslation(
+                        language=language,
+                        title=f"Bài {m + 1}.{n + 1}",
+                        body=f"Nội dung bài {n + 1}",
+                    )
+                )
+                module.lessons.append(lesson)
+            course.modules.append(module)
+        if quiz and modules and lessons:
+            last = course.modules[-1].lessons[-1]
+            last.quiz = cw.Quiz(pass_mark=50)
+            single = cw.Question(
+                position=0, kind="single", option_keys=["a", "b", "c"], answer={"correct": "b"}
+            )
+            single.translations.append(
+                cw.QuestionTranslation(
+                    language=language,
+                    prompt="Mật khẩu nào mạnh nhất?",
+                    options={"a": "123456", "b": "Trâu-Vàng-47-Lúa", "c": "matkhau"},
+                    explanation="Dài và khó đoán.",
+                )
+            )
+            true_false = cw.Question(position=1, kind="true_false", answer={"correct": True})
+            true_false.translations.append(
+                cw.QuestionTranslation(language=language, prompt="Không chia sẻ mã OTP cho ai.")
+            )
+            last.quiz.questions.extend([single, true_false])
+        db.session.add(course)
+        db.session.flush()
+        return course
+
+    return factory
+
+
+@pytest.fixture
 def sign_in(client: FlaskClient) -> Callable[..., Any]:
     """Sign ``user`` in on the test client."""
 

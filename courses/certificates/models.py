@@ -58,9 +58,10 @@ class Certificate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)  # Crockford base32, no hyphens
     kind: Mapped[str] = mapped_column(String(16))
-    # The course (or programme) achieved. No foreign key yet: the courses table does not
-    # exist; add one (ON DELETE SET NULL) in the migration that creates it.
-    course_id: Mapped[int | None] = mapped_column(index=True)
+    # The course achieved (kind "course"); programmes and titles get their own columns.
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="SET NULL"), index=True
+    )
     achievement: Mapped[str] = mapped_column(String(300))  # title as printed, learner's language
     hours: Mapped[Decimal] = mapped_column(Hours())
     user_id: Mapped[int | None] = mapped_column(

@@ -1,0 +1,1 @@
+"""Taking courses: enrolment, lessons, quizzes, progress, completion and certificates."""

@@ -4,8 +4,10 @@ year, completions) derived from the statements in the same transaction and rebui
 ``flask records rebuild``.
 
 Rooms: ``iri`` (activity, extension and actor IRIs under ``PORTAL_BASE_URL``), ``verbs`` (the
-verb IRIs), ``models``, ``operations`` (``record``, ``void``, ``rebuild``), ``queries``,
-``cli``. An xAPI LRS (issue 7) is meant to be served over this same store.
+verb IRIs), ``models``, ``operations`` (``record``, ``void``, ``rebuild``: the public entry),
+``statements`` (checking and normalising a statement), ``summaries`` (progress and hours kept
+up to date, recomputed, rebuilt), ``queries``, ``cli``. Callers import from ``operations``.
+An xAPI LRS (issue 7) is meant to be served over this same store.
 
 Account deletion: a learner's statements and summaries go with their account (``ON DELETE
 CASCADE``). The person asked to be forgotten, and a statement's actor JSON names the account

@@ -19,6 +19,7 @@ from courses.resources.models import (
     Status,
 )
 from portal.extensions import db
+from portal.operation_errors import OperationError
 from portal.storage import Readable, get_storage
 from portal.text import nfc
 
@@ -27,8 +28,20 @@ logger = logging.getLogger(__name__)
 METADATA_FIELDS = ("licence", "audience", "level", "subjects", "author", "source")
 
 
-class ResourceError(ValueError):
-    """An action that the resource's state does not allow; the message is for the user."""
+MESSAGES = {
+    "not_a_draft": _l("Only a draft can be sent for review."),
+    "publish_not_in_review": _l("Only a resource in review can be published."),
+    "return_not_in_review": _l("Only a resource in review can be returned."),
+    "already_archived": _l("The resource is already archived."),
+}
+
+
+class ResourceError(OperationError):
+    """An action that the resource's state does not allow; ``code`` keys :data:`MESSAGES`."""
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.code])
 
 
 def _now() -> datetime:
@@ -123,7 +136,7 @@ def save_translation(
 def submit(resource: Resource, user: Any) -> None:
     """Send the draft to the moderation queue."""
     if resource.status != Status.DRAFT:
-        raise ResourceError(_l("Only a draft can be sent for review."))
+        raise ResourceError("not_a_draft")
     resource.status = Status.IN_REVIEW
     resource.submitted_at = _now()
     db.session.flush()
@@ -154,7 +167,7 @@ def snapshot(resource: Resource) -> dict[str, Any]:
 def publish(resource: Resource, reviewer: Any) -> ResourceRevision:
     """Publish the resource in review: a new version, shown to everyone."""
     if resource.status != Status.IN_REVIEW:
-        raise ResourceError(_l("Only a resource in review can be published."))
+        raise ResourceError("publish_not_in_review")
     now = _now()
     number = (resource.latest_revision.number if resource.latest_revision else 0) + 1
     revision = ResourceRevision(
@@ -173,7 +186,7 @@ def publish(resource: Resource, reviewer: Any) -> ResourceRevision:
 def return_for_changes(resource: Resource, reviewer: Any, note: str) -> None:
     """Send the resource back to its author with a note."""
     if resource.status != Status.IN_REVIEW:
-        raise ResourceError(_l("Only a resource in review can be returned."))
+        raise ResourceError("return_not_in_review")
     resource.status = Status.DRAFT
     resource.review_note = nfc(note.strip())
     db.session.flush()
@@ -183,7 +196,7 @@ def return_for_changes(resource: Resource, reviewer: Any, note: str) -> None:
 def archive(resource: Resource, user: Any) -> None:
     """Take the resource off the public list; its page says it is archived."""
     if resource.status == Status.ARCHIVED:
-        raise ResourceError(_l("The resource is already archived."))
+        raise ResourceError("already_archived")
     resource.status = Status.ARCHIVED
     resource.archived_at = _now()
     db.session.flush()
@@ -286,6 +299,7 @@ class _Prefixed(io.RawIOBase):
 
 
 __all__ = [
+    "MESSAGES",
     "FileRefused",
     "ResourceError",
     "add_attachment",

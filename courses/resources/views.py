@@ -270,7 +270,7 @@ def submit(resource_id: int) -> Any:
     try:
         operations.submit(resource, current_user)
     except operations.ResourceError as exc:
-        flash(str(exc), "error")
+        flash(str(operations.MESSAGES[exc.code]), "error")
     else:
         flash(_("Sent for review."), "success")
     return redirect(url_for("resources.edit", resource_id=resource.id))
@@ -284,7 +284,7 @@ def archive(resource_id: int) -> Any:
     try:
         operations.archive(resource, current_user)
     except operations.ResourceError as exc:
-        flash(str(exc), "error")
+        flash(str(operations.MESSAGES[exc.code]), "error")
     else:
         flash(_("The resource is archived."), "success")
     return redirect(url_for("resources.detail", resource_id=resource.id))
@@ -416,7 +416,7 @@ def publish(resource_id: int) -> Any:
     try:
         revision = operations.publish(resource, current_user)
     except operations.ResourceError as exc:
-        flash(str(exc), "error")
+        flash(str(operations.MESSAGES[exc.code]), "error")
     else:
         flash(_("Version %(number)d published.", number=revision.number), "success")
     return redirect(url_for("resources.queue"))
@@ -432,7 +432,7 @@ def return_(resource_id: int) -> Any:
     try:
         operations.return_for_changes(resource, current_user, form.note.data)
     except operations.ResourceError as exc:
-        flash(str(exc), "error")
+        flash(str(operations.MESSAGES[exc.code]), "error")
     else:
         flash(_("The resource was returned to its author."), "success")
     return redirect(url_for("resources.queue"))

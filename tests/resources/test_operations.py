@@ -3,10 +3,16 @@ language."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from babel.messages.pofile import read_po
 
 from courses.resources import operations, queries
 from courses.resources.models import Status
+from portal.operation_errors import OperationError
+
+VI_CATALOGUE = Path(__file__).parents[2] / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
 
 
 def test_a_new_resource_is_a_draft_with_its_first_translation(make_resource, teacher):
@@ -40,13 +46,16 @@ def test_only_a_draft_can_be_submitted_and_only_a_resource_in_review_published(
     make_resource, teacher, reviewer
 ):
     resource = make_resource()
-    with pytest.raises(operations.ResourceError):
+    with pytest.raises(operations.ResourceError) as refused:
         operations.publish(resource, reviewer)
-    with pytest.raises(operations.ResourceError):
+    assert refused.value.code == "publish_not_in_review"
+    with pytest.raises(operations.ResourceError) as refused:
         operations.return_for_changes(resource, reviewer, "no")
+    assert refused.value.code == "return_not_in_review"
     operations.submit(resource, teacher)
-    with pytest.raises(operations.ResourceError):
+    with pytest.raises(operations.ResourceError) as refused:
         operations.submit(resource, teacher)
+    assert refused.value.code == "not_a_draft"
 
 
 def test_returning_keeps_the_note_for_the_author(make_resource, teacher, reviewer):
@@ -122,8 +131,9 @@ def test_archive_takes_the_resource_off_the_list_but_keeps_its_page(
     assert resource.status == Status.ARCHIVED and resource.is_public
     shown, _total = queries.public_page(("vi",))
     assert resource.id not in [s.resource.id for s in shown]
-    with pytest.raises(operations.ResourceError):
+    with pytest.raises(operations.ResourceError) as refused:
         operations.archive(resource, teacher)
+    assert refused.value.code == "already_archived"
 
 
 @pytest.mark.parametrize(
@@ -174,3 +184,23 @@ def test_the_review_queue_holds_resources_in_review(make_resource, teacher):
     operations.submit(waiting, teacher)
     queue = queries.review_queue()
     assert waiting in queue and draft not in queue
+
+
+def test_a_refusal_is_an_operation_error_whose_code_keys_a_message(make_resource, teacher):
+    resource = make_resource()
+    operations.submit(resource, teacher)
+    with pytest.raises(OperationError) as refused:
+        operations.submit(resource, teacher)
+    assert isinstance(refused.value, operations.ResourceError)
+    assert refused.value.message == str(operations.MESSAGES["not_a_draft"])
+
+
+def test_every_refusal_message_keeps_its_translated_msgid():
+    """The texts were the messages of the exceptions before codes: reusing them verbatim
+    keeps the Vietnamese translations."""
+    with VI_CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    for code, text in operations.MESSAGES.items():
+        msgid = text._args[0]  # the lazy string's msgid, untranslated
+        entry = catalogue.get(msgid)
+        assert entry is not None and entry.string and not entry.fuzzy, code

@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, url_for
 from itsdangerous import BadData, URLSafeSerializer
 
-from courses.resources.queries import Shown
+from courses.courseware.models import Course
+from courses.dashboards.queries import LearnerCourse, learning_url
+from courses.resources.queries import Shown, cached_markdown, pick_language
 from courses.resources.vocabulary import licence_label, licence_url
 
 CURSOR_SALT = "api.v1.resources.cursor"
+COURSE_CURSOR_SALT = "api.v1.courses.cursor"  # a resource cursor is no course cursor
 
 
 class BadCursor(ValueError):
     """A cursor this API did not write (malformed or tampered with)."""
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CURSOR_SALT)
+def _serializer(salt: str = CURSOR_SALT) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def encode_cursor(published_at: datetime, resource_id: int) -> str:
+def encode_cursor(published_at: datetime, resource_id: int, *, salt: str = CURSOR_SALT) -> str:
     """Base64url JSON of ``(published_at, id)`` of the last item, signed."""
-    return _serializer().dumps([_utc(published_at).isoformat(), resource_id])
+    return _serializer(salt).dumps([_utc(published_at).isoformat(), resource_id])
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
+def decode_cursor(cursor: str, *, salt: str = CURSOR_SALT) -> tuple[datetime, int]:
     try:
-        moment, resource_id = _serializer().loads(cursor)
+        moment, resource_id = _serializer(salt).loads(cursor)
         if not isinstance(resource_id, int) or isinstance(resource_id, bool):
             raise BadCursor(cursor)
         return _utc(datetime.fromisoformat(moment)), resource_id
@@ -85,4 +89,117 @@ def detail(shown: Shown) -> dict[str, Any]:
             }
             for attachment in shown.attachments
         ],
+    }
+
+
+# --- courses ------------------------------------------------------------------------------
+
+
+def _texts(item: Any, chain: Sequence[str], original: str) -> tuple[Any, str]:
+    """The translation of ``item`` in the first language of ``chain`` it has, and its code."""
+    languages = [t.language for t in item.translations]
+    if not languages:
+        return None, original
+    language = pick_language(languages, chain, original)
+    return item.translation(language), language
+
+
+def course_summary(course: Course, chain: Sequence[str]) -> dict[str, Any]:
+    """One course in the list: texts in the first language of the chain it has, and the
+    facts of its kind (cohort dates, vocational occupation, level and hours; else null)."""
+    text, language = _texts(course, chain, course.original_language)
+    lessons = course.lessons
+    return {
+        "id": course.id,
+        "url": learning_url(
+            "learning.course", f"/courses/{course.id}", course_id=course.id, _external=True
+        ),
+        "title": text.title if text else "",
+        "summary": text.summary if text else "",
+        "language": language,
+        "languages": sorted(t.language for t in course.translations),
+        "kind": course.kind,
+        "subjects": course.subject_codes,
+        "level": course.level,
+        "audience": course.audience,
+        "licence": {
+            "code": course.licence,
+            "label": licence_label(course.licence),
+            "url": licence_url(course.licence) or None,
+        },
+        "lesson_count": len(lessons),
+        "estimated_minutes": sum(lesson.estimated_minutes for lesson in lessons),
+        "starts_on": course.starts_on.isoformat() if course.starts_on else None,
+        "ends_on": course.ends_on.isoformat() if course.ends_on else None,
+        "occupation": course.occupation,
+        "qf_level": course.qf_level,
+        "nominal_hours": float(course.nominal_hours) if course.nominal_hours is not None else None,
+        "issues_certificate": course.issues_certificate,
+        "published_at": iso_utc(course.published_at),
+    }
+
+
+def course_detail(course: Course, chain: Sequence[str]) -> dict[str, Any]:
+    """One course with its sanitised description and its outline: modules and lessons,
+    each titled in the first language of the chain it has."""
+    text, _ = _texts(course, chain, course.original_language)
+    original = course.original_language
+    modules = []
+    for module in course.modules:
+        module_text, module_language = _texts(module, chain, original)
+        lessons = []
+        for lesson in module.lessons:
+            lesson_text, lesson_language = _texts(lesson, chain, original)
+            lessons.append(
+                {
+                    "id": lesson.id,
+                    "title": lesson_text.title if lesson_text else "",
+                    "language": lesson_language,
+                    "estimated_minutes": lesson.estimated_minutes,
+                    "has_quiz": lesson.quiz is not None,
+                }
+            )
+        modules.append(
+            {
+                "id": module.id,
+                "title": module_text.title if module_text else "",
+                "language": module_language,
+                "lessons": lessons,
+            }
+        )
+    return course_summary(course, chain) | {
+        "description_html": str(cached_markdown(text.description)) if text else "",
+        "modules": modules,
+    }
+
+
+def enrolment(item: LearnerCourse) -> dict[str, Any]:
+    """One of the signed-in learner's enrolments."""
+    certificate = item.certificate
+    return {
+        "id": item.enrolment.id,
+        "course": {
+            "id": item.course.id,
+            "title": item.title,
+            "language": item.language,
+            "url": learning_url(
+                "learning.course",
+                f"/courses/{item.course.id}",
+                course_id=item.course.id,
+                _external=True,
+            ),
+        },
+        "status": item.enrolment.status,
+        "enrolled_at": iso_utc(item.enrolment.enrolled_at),
+        "progress": round(item.progress, 4),
+        "lessons_completed": item.lessons_completed,
+        "lesson_count": item.lesson_count,
+        "completed_at": iso_utc(item.enrolment.completed_at),
+        "certificate": None
+        if certificate is None
+        else {
+            "code": certificate.display_code,
+            "revoked": certificate.is_revoked,
+            "url": url_for("certificates.verify", code=certificate.display_code, _external=True),
+        },
     }

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, jsonify, request, url_for
+from datetime import datetime
+from typing import Any, NoReturn
 
+from flask import Response, abort, jsonify, request, url_for
+from flask_login import current_user
+
+from courses.api import queries as course_queries
 from courses.api import serializers
 from courses.api.openapi import DOCUMENT
+from courses.dashboards import queries as dashboard_queries
 from courses.resources import queries
 from courses.resources.models import Status
-from portal.i18n import current_language
+from portal.i18n import LANGUAGES, current_language
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -31,26 +37,42 @@ def _limit() -> int | None:
     return int(raw)
 
 
-def resources() -> Response:
+def _bad_request(detail: str) -> NoReturn:
+    abort(problem(400, "Bad request", detail))
+
+
+def _paging(salt: str) -> tuple[int, tuple[datetime, int] | None]:
+    """The page size and the position after which the page starts (from the cursor signed
+    with ``salt``), or a 400 problem."""
     limit = _limit()
     if limit is None:
-        return problem(400, "Bad request", f"limit must be an integer from 1 to {MAX_LIMIT}.")
+        _bad_request(f"limit must be an integer from 1 to {MAX_LIMIT}.")
     cursor = request.args.get("cursor")
     try:
-        after = serializers.decode_cursor(cursor) if cursor else None
+        return limit, serializers.decode_cursor(cursor, salt=salt) if cursor else None
     except serializers.BadCursor:
-        return problem(400, "Bad request", "cursor is malformed or was not issued by this API.")
+        _bad_request("cursor is malformed or was not issued by this API.")
+
+
+def _next_url(endpoint: str, rows: list[Any], limit: int, salt: str) -> str | None:
+    """The link to the page after ``rows`` (fetched ``limit + 1`` to see whether there is
+    one): the same query with the cursor of the last row shown, or None."""
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    args = {k: v for k, v in request.args.items() if k != "cursor"}
+    args["cursor"] = serializers.encode_cursor(last.published_at, last.id, salt=salt)  # type: ignore[arg-type]
+    return url_for(endpoint, _external=True, **args)
+
+
+def resources() -> Response:
+    salt = serializers.CURSOR_SALT
+    limit, after = _paging(salt)
     filters = {"subject": request.args.get("subject"), "licence": request.args.get("licence")}
     rows = queries.public_after(after=after, limit=limit + 1, **filters)
-    more, rows = len(rows) > limit, rows[:limit]
+    next_url = _next_url("api.resources", rows, limit, salt)
     chain = current_language().chain
-    shown = [s for s in (queries.show(r, chain) for r in rows) if s is not None]
-    next_url = None
-    if more and rows:
-        last = rows[-1]
-        args = {k: v for k, v in request.args.items() if k != "cursor"}
-        args["cursor"] = serializers.encode_cursor(last.published_at, last.id)  # type: ignore[arg-type]
-        next_url = url_for("api.resources", _external=True, **args)
+    shown = [s for s in (queries.show(r, chain) for r in rows[:limit]) if s is not None]
     return jsonify(items=[serializers.summary(s) for s in shown], next=next_url)
 
 
@@ -62,6 +84,47 @@ def resource(resource_id: int) -> Response:
     if shown is None:
         abort(404)
     return jsonify(serializers.detail(shown))
+
+
+def courses() -> Response:
+    salt = serializers.COURSE_CURSOR_SALT
+    limit, after = _paging(salt)
+    language = request.args.get("language") or None
+    if language is not None and language not in LANGUAGES:
+        _bad_request("language must be a language code of the portal.")
+    filters = {name: request.args.get(name) or None for name in ("subject", "level", "kind")}
+    rows = course_queries.published_courses_after(
+        after=after, limit=limit + 1, language=language, **filters
+    )
+    next_url = _next_url("api.courses", rows, limit, salt)
+    chain = current_language().chain
+    return jsonify(
+        items=[serializers.course_summary(c, chain) for c in rows[:limit]], next=next_url
+    )
+
+
+def course(course_id: int) -> Response:
+    found = course_queries.published_course(course_id)
+    if found is None:
+        abort(404)
+    return jsonify(serializers.course_detail(found, current_language().chain))
+
+
+def my_enrolments() -> Response:
+    if not current_user.is_authenticated:
+        response = problem(401, "Unauthorized", "Sign in to the portal to see your enrolments.")
+        response.headers["WWW-Authenticate"] = 'Cookie realm="portal"'  # the session cookie
+        return response
+    chain = current_language().chain
+    year = dashboard_queries.today_local().year
+    items = dashboard_queries.learner_courses(current_user.id, chain, include_withdrawn=True)
+    response = jsonify(
+        year=year,
+        hours_this_year=round(dashboard_queries.hours_in_year(current_user.id, year), 2),
+        items=[serializers.enrolment(item) for item in items],
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def openapi() -> Response:

@@ -143,5 +143,12 @@ def test_the_openapi_document_validates(client):
     document = response.get_json()
     validate(document)
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/resources", "/resources/{id}", "/openapi.json"}
+    assert set(document["paths"]) == {
+        "/resources",
+        "/resources/{id}",
+        "/courses",
+        "/courses/{id}",
+        "/me/enrolments",
+        "/openapi.json",
+    }
     assert "Problem" in document["components"]["schemas"]

@@ -20,31 +20,20 @@ Run from the repository root: ``.venv/bin/python bench/pages.py`` (or ``make ben
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
-import itertools
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import get, gunicorn, load, server_env, static_template  # noqa: E402
+
 PAGES = (("home", "/", "home.html"), ("sign-in", "/sign-in", "sign-in.html"))
-# What a Vietnamese phone browser sends on a first visit; no cookies, no compression.
-HEADERS = {
-    "Accept": "text/html,application/xhtml+xml",
-    "Accept-Language": "vi-VN,vi;q=0.9",
-    "User-Agent": "portal-bench/1",
-}
 
 
 @dataclass
@@ -69,105 +58,6 @@ class Result:
         return ordered[min(rank, len(ordered)) - 1]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers=HEADERS)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-@contextlib.contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], log: Path, workers: int) -> Iterator[int]:
-    """Serve ``app_spec`` with gunicorn.conf.py on a free loopback port; yield the port and
-    stop the whole process group afterwards."""
-    port = _free_port()
-    env = {
-        **env,
-        "PORTAL_BIND": f"{HOST}:{port}",
-        "WEB_CONCURRENCY": str(workers),
-        "PORTAL_ACCESS_LOG": "-",
-    }
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app_spec],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(
-                    f"{app_spec} exited with {process.returncode}; see {log}:\n"
-                    + log.read_text(errors="replace")[-2000:]
-                )
-            with contextlib.suppress(OSError):
-                if _get(port, "/healthz", timeout=1)[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit(f"{app_spec} did not answer /healthz in 30 s; see {log}")
-            time.sleep(0.1)
-        yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def load(
-    port: int, path: str, *, requests: int, concurrency: int, time_limit: float
-) -> tuple[int, int, float, list[float]]:
-    """GET ``path`` ``requests`` times from ``concurrency`` threads (or until
-    ``time_limit`` seconds pass); return (done, errors, seconds, latencies in ms)."""
-    tickets = itertools.count()  # next() on a count is atomic in CPython
-    started = time.perf_counter()
-    deadline = started + time_limit
-
-    def worker() -> tuple[list[float], int]:
-        conn = http.client.HTTPConnection(HOST, port, timeout=10)
-        latencies: list[float] = []
-        errors = 0
-        try:
-            while next(tickets) < requests and time.perf_counter() < deadline:
-                t0 = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers=HEADERS)
-                    response = conn.getresponse()
-                    response.read()
-                    ok = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    ok = False
-                latencies.append((time.perf_counter() - t0) * 1000)
-                errors += not ok
-        finally:
-            conn.close()
-        return latencies, errors
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        outcomes = [f.result() for f in [pool.submit(worker) for _ in range(concurrency)]]
-    seconds = time.perf_counter() - started
-    latencies = [ms for part, _ in outcomes for ms in part]
-    return len(latencies), sum(e for _, e in outcomes), seconds, latencies
-
-
 def _flask(env: dict[str, str], *args: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
@@ -183,13 +73,10 @@ def _write_templates(portal_port: int, folder: Path) -> dict[str, int]:
     """Save the portal's HTML of each page as a static Jinja template; return the sizes."""
     sizes = {}
     for name, path, template in PAGES:
-        status, body = _get(portal_port, path)
+        status, body = get(portal_port, path)
         if status != 200:
             raise SystemExit(f"portal answered {status} for {path}")
-        text = body.decode("utf-8")
-        if any(mark in text for mark in ("{{", "{%", "{#")):
-            text = "{% raw %}" + text + "{% endraw %}"
-        (folder / template).write_text(text, encoding="utf-8")
+        (folder / template).write_text(static_template(body.decode("utf-8")), encoding="utf-8")
         sizes[name] = len(body)
     return sizes
 
@@ -200,20 +87,7 @@ def run(args: argparse.Namespace) -> list[Result]:
         instance = scratch / "instance"
         templates = scratch / "templates"
         templates.mkdir()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("PORTAL_", "WEB_CONCURRENCY"))
-        }
-        env.update(
-            {
-                "PORTAL_ENV": "production",  # as deployed: secure cookies, no debug
-                "PORTAL_SECRET_KEY": "bench-secret-key-0123456789abcdef",
-                "PORTAL_INSTANCE_PATH": str(instance),
-                "PORTAL_LOG_LEVEL": "WARNING",
-                "BENCH_TEMPLATE_DIR": str(templates),
-            }
-        )
+        env = server_env(instance, BENCH_TEMPLATE_DIR=str(templates))
         print(f"migrating a fresh SQLite database in {instance} …", file=sys.stderr, flush=True)
         _flask(env, "db", "upgrade")
 
@@ -224,7 +98,7 @@ def run(args: argparse.Namespace) -> list[Result]:
                 "bench.bare_app:app", env, scratch / "bare.log", args.workers
             ) as bare_port:
                 for name, path, _ in PAGES:
-                    status, body = _get(bare_port, path)
+                    status, body = get(bare_port, path)
                     assert status == 200 and len(body) == sizes[name], (name, len(body))
                     for server, port in (("portal", portal_port), ("bare", bare_port)):
                         load(

@@ -44,8 +44,6 @@ import json
 import logging
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -66,6 +64,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.common import HOST, gunicorn, load, server_env, static_template  # noqa: E402
 from courses.records import iri, operations, verbs  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
@@ -158,8 +157,9 @@ def database(backend: str, folder: Path, pg_url: str, name: str) -> Iterator[str
         admin.dispose()
 
 
-def portal_rate(url: str, folder: Path, writers: int, args: argparse.Namespace) -> float:
-    app = create_app(
+def portal_app(url: str, folder: Path) -> Any:
+    """The portal on the database at ``url``, its instance folder in ``folder``."""
+    return create_app(
         {
             "PORTAL_DATABASE_URL": url,
             "PORTAL_INSTANCE_PATH": str(folder / "instance"),
@@ -167,6 +167,10 @@ def portal_rate(url: str, folder: Path, writers: int, args: argparse.Namespace) 
             "PORTAL_LOG_LEVEL": "WARNING",
         }
     )
+
+
+def portal_rate(url: str, folder: Path, writers: int, args: argparse.Namespace) -> float:
+    app = portal_app(url, folder)
     from portal.accounts import operations as accounts
 
     with app.app_context():
@@ -232,7 +236,6 @@ def bare_rate(url: str, writers: int, args: argparse.Namespace) -> float:
 # --- the HTTP path -------------------------------------------------------------------------
 
 PASSWORD = "bench-password-0123"  # noqa: S105  (throw-away learners)
-HTTP_HOST = "127.0.0.1"
 
 
 class _Forms(HTMLParser):
@@ -280,7 +283,7 @@ class Browser:
         if form is not None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection(HTTP_HOST, self.port, timeout=30)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -308,60 +311,10 @@ class Browser:
             raise SystemExit(f"signing {identifier} in answered {status}")
 
 
-@contextlib.contextmanager
-def serve(
-    app_spec: str, env: dict[str, str], log: Path, workers: int, wait: float
-) -> Iterator[int]:
-    """bench/pages.py's gunicorn(), waiting up to ``wait`` seconds (not 30) for the server to
-    answer: on a loaded machine, booting the workers takes longer."""
-    from bench import pages
-
-    port = pages._free_port()
-    env = {**env, "PORTAL_BIND": f"{HTTP_HOST}:{port}", "WEB_CONCURRENCY": str(workers)}
-    env["PORTAL_ACCESS_LOG"] = "-"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app_spec],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"{app_spec} exited with {process.returncode}; see {log}")
-            with contextlib.suppress(OSError):
-                if pages._get(port, "/healthz", timeout=2)[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit(f"{app_spec} did not answer /healthz in {wait:.0f} s; see {log}")
-            time.sleep(0.2)
-        yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def seed_course(url: str, folder: Path, learners: int, lessons: int) -> tuple[int, list[int]]:
     """Migrate the database, then add one published course of ``lessons`` lessons and
     ``learners`` learners enrolled in it; return the course id and the lesson ids."""
-    app = create_app(
-        {
-            "PORTAL_DATABASE_URL": url,
-            "PORTAL_INSTANCE_PATH": str(folder / "instance"),
-            "PORTAL_SECRET_KEY": "bench-secret-key-0123456789",
-            "PORTAL_LOG_LEVEL": "WARNING",
-        }
-    )
+    app = portal_app(url, folder)
     from courses.courseware import models as cw
     from courses.learning import operations as learning
     from portal.accounts import operations as accounts
@@ -429,12 +382,10 @@ class HttpFigures:
 def http_figures(
     url: str, folder: Path, env: dict[str, str], clients: int, args: argparse.Namespace
 ) -> HttpFigures:
-    from bench.pages import load
-
     course_id, lesson_ids = seed_course(url, folder, args.http_learners, args.lessons)
     env = {**env, "PORTAL_DATABASE_URL": url}
     log = folder / f"portal-{clients}.log"
-    with serve("wsgi:app", env, log, args.workers, args.start_timeout) as port:
+    with gunicorn("wsgi:app", env, log, args.workers, args.start_timeout) as port:
         browsers = [Browser(port) for _ in range(args.http_learners)]
         for n, browser in enumerate(browsers):
             browser.sign_in(f"hv{n}@b.vn")
@@ -481,12 +432,13 @@ def http_figures(
     page = pages[-1]
     templates = folder / f"bare-templates-{clients}"
     templates.mkdir(exist_ok=True)
-    text = "{% raw %}" + page + "{% endraw %}" if "{%" in page or "{{" in page else page
-    (templates / "home.html").write_text(text, encoding="utf-8")
+    (templates / "home.html").write_text(static_template(page), encoding="utf-8")
     (templates / "sign-in.html").write_text("", encoding="utf-8")
     bare_env = {**env, "BENCH_TEMPLATE_DIR": str(templates)}
     bare_log = folder / "bare.log"
-    with serve("bench.bare_app:app", bare_env, bare_log, args.workers, args.start_timeout) as port:
+    with gunicorn(
+        "bench.bare_app:app", bare_env, bare_log, args.workers, args.start_timeout
+    ) as port:
         done, errors, seconds, _ = load(
             port, "/", requests=requests, concurrency=clients, time_limit=120
         )
@@ -504,22 +456,8 @@ def http_figures(
 
 
 def http_env(folder: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PORTAL_", "WEB_CONCURRENCY"))
-    }
-    env.update(
-        {
-            "PORTAL_ENV": "production",  # as deployed: secure cookies, no debug
-            "PORTAL_SECRET_KEY": "bench-secret-key-0123456789abcdef",
-            "PORTAL_INSTANCE_PATH": str(folder / "instance"),
-            "PORTAL_LOG_LEVEL": "WARNING",
-            # Every learner signs in from 127.0.0.1: lift the per-address sign-in limit.
-            "PORTAL_LOGIN_RATE_LIMIT": "100000 per minute",
-        }
-    )
-    return env
+    # Every learner signs in from 127.0.0.1: lift the per-address sign-in limit.
+    return server_env(folder / "instance", PORTAL_LOGIN_RATE_LIMIT="100000 per minute")
 
 
 def learning_routes_missing(folder: Path) -> str | None:

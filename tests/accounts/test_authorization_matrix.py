@@ -11,7 +11,8 @@ ROLES = ("anonymous", "learner", "teacher", "staff", "reviewer", "approver", "ad
 
 # Who may open what: "public" (everyone), "guest" (anonymous visitors; signed-in users are
 # redirected), "signed_in" (any account), "admin", "teacher" (teachers and admins),
-# "reviewer" (reviewers and admins), "teacher_or_reviewer".
+# "reviewer" (reviewers and admins), "teacher_or_reviewer", "signed_in_api" (any account;
+# anonymous callers get a 401 problem, not a redirect).
 POLICY = {
     "static": "public",
     "pages.home": "public",
@@ -53,6 +54,63 @@ POLICY = {
     "api.resources": "public",
     "api.resource": "public",  # drafts and archived resources answer 404
     "api.openapi": "public",
+    # course authoring and moderation (helper A): editors only; drafts 404 to others
+    "courseware.mine": "teacher",
+    "courseware.new": "teacher",
+    "courseware.outline": "teacher",
+    "courseware.edit": "teacher",
+    "courseware.course_text": "teacher",
+    "courseware.delete_text": "teacher",
+    "courseware.submit": "teacher",
+    "courseware.archive": "teacher",
+    "courseware.delete": "teacher",
+    "courseware.add_module": "teacher",
+    "courseware.module_text": "teacher",
+    "courseware.move_module": "teacher",
+    "courseware.delete_module": "teacher",
+    "courseware.add_lesson": "teacher",
+    "courseware.lesson": "teacher",
+    "courseware.lesson_text": "teacher",
+    "courseware.move_lesson": "teacher",
+    "courseware.delete_lesson": "teacher",
+    "courseware.attach": "teacher",
+    "courseware.detach": "teacher",
+    "courseware.move_resource": "teacher",
+    "courseware.add_quiz": "teacher",
+    "courseware.quiz": "teacher",
+    "courseware.delete_quiz": "teacher",
+    "courseware.new_question": "teacher",
+    "courseware.question": "teacher",
+    "courseware.question_text": "teacher",
+    "courseware.move_question": "teacher",
+    "courseware.delete_question": "teacher",
+    "courseware.add_author": "teacher",
+    "courseware.remove_author": "teacher",
+    "courseware.add_prerequisite": "teacher",
+    "courseware.remove_prerequisite": "teacher",
+    "courseware.preview": "teacher_or_reviewer",
+    "courseware.queue": "reviewer",
+    "courseware.publish": "reviewer",
+    "courseware.return_": "reviewer",
+    # taking courses (helper B): drafts 404 except to editors and reviewers
+    "learning.static": "public",
+    "learning.index": "public",
+    "learning.course": "public",
+    "learning.lesson": "public",  # published courses; progress only when enrolled
+    "learning.enrol": "signed_in",
+    "learning.withdraw": "signed_in",
+    "learning.resume": "signed_in",
+    "learning.complete_lesson": "signed_in",
+    "learning.lesson_time": "signed_in",
+    "learning.quiz": "signed_in",
+    "learning.attempt": "signed_in",
+    # dashboards and the courses API (helper C)
+    "dashboards.learner": "signed_in",
+    "dashboards.teacher": "teacher",
+    "dashboards.course_stats": "teacher",  # owner, co-authors and admins; others get 404
+    "api.courses": "public",
+    "api.course": "public",  # drafts, courses in review and archived ones answer 404
+    "api.my_enrolments": "signed_in_api",
 }
 PREFIX_POLICY = {"accounts_admin.": "admin", "places.": "admin", "certificates_admin.": "admin"}
 
@@ -73,6 +131,8 @@ def expected_statuses(policy: str, role: str) -> set[int]:
         return ok
     if policy == "guest":
         return ok if role == "anonymous" else {302}
+    if policy == "signed_in_api":  # JSON for a session: anonymous callers get a 401 problem
+        return {401} if role == "anonymous" else ok
     if role == "anonymous":
         return {302}
     if policy == "signed_in":

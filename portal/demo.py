@@ -86,15 +86,21 @@ def _demo_certificates():  # type: ignore[no-untyped-def]
     return load_demo_certificates(learner, admin) if learner is not None else []
 
 
-def _demo_resources():  # type: ignore[no-untyped-def]
-    """Open educational resources by the demo teacher, published by the demo reviewer."""
-    from courses.resources.demo import load_demo_resources
+def _demo_content():  # type: ignore[no-untyped-def]
+    """The demo content package (courses/content/demo/): resources and courses by the demo
+    teacher, resources published by the demo reviewer; the demo learner Nguyễn Thị Lan
+    enrolled in the digital-skills course with one lesson done."""
+    from courses.content.demo_content import enrol_demo_learner, load_demo_content
 
     teacher = queries.user_by_identifier("0912000001")
     reviewer = queries.user_by_identifier("0912000003")
     if teacher is None or reviewer is None:
-        return []
-    return load_demo_resources(teacher, reviewer)
+        return [], []
+    resources, courses = load_demo_content(teacher, reviewer)
+    learner = queries.user_by_identifier("0912000005")
+    if learner is not None:
+        enrol_demo_learner(learner)
+    return resources, courses
 
 
 @demo_cli.command("load")
@@ -119,7 +125,7 @@ def load() -> None:
         created += 1
     village = _demo_village(commune)
     certificates = _demo_certificates()
-    resources = _demo_resources()
+    resources, courses = _demo_content()
     db.session.commit()
     click.echo(f"demo accounts: {created} created, {len(DEMO_USERS) - created} already there")
     if village is not None:
@@ -129,6 +135,8 @@ def load() -> None:
         click.echo(f"demo certificate ({state}): /verify/{certificate.display_code}")
     for resource in resources:
         click.echo(f"demo resource ({resource.status}): /resources/{resource.id}")
+    for course in courses:
+        click.echo(f"demo course ({course.kind}): /courses/{course.id}")
     click.echo(f"sign in at http://127.0.0.1:5000/sign-in with password {DEMO_PASSWORD!r}:")
     for sign_in, name, language, roles in DEMO_USERS:
         role_names = ", ".join(r.value for r, _k, _c in roles) or "learner"

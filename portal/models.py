@@ -1,6 +1,7 @@
 """Every model of the portal, imported so Alembic and relationships see them all."""
 
 from courses.certificates.models import Certificate  # noqa: F401
+from courses.content.models import ContentKey  # noqa: F401
 from courses.courseware.models import *  # noqa: F403
 from courses.learning.models import *  # noqa: F403
 from courses.records.models import *  # noqa: F403

@@ -155,10 +155,16 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_pages(browser: Browser, portal: PortalServer, admin_state: Path) -> dict[str, SitePage]:
-    """Every page the tests audit, by name, with ids found (or made) by the administrator."""
+def site_pages(
+    browser: Browser, portal: PortalServer, admin_state: Path, learner_state: Path
+) -> dict[str, SitePage]:
+    """Every page the tests audit, by name, with ids found (or made) by the administrator
+    and the demo learner."""
     context = browser.new_context(
         base_url=portal.base_url, locale="vi-VN", storage_state=admin_state
+    )
+    learner = browser.new_context(
+        base_url=portal.base_url, locale="vi-VN", storage_state=learner_state
     )
     try:
         return discover(
@@ -166,8 +172,10 @@ def site_pages(browser: Browser, portal: PortalServer, admin_state: Path) -> dic
             learner=portal.demo_user(role="learner", language="vi").sign_in,
             reset_for=portal.demo_user(role="teacher").sign_in,
             run_tag=portal.base_url.rsplit(":", 1)[-1],
+            learner_context=learner,
         )
     finally:
+        learner.close()
         context.close()
 
 

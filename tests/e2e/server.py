@@ -40,6 +40,7 @@ class PortalServer:
     log: Path
     demo_password: str
     demo_users: list[DemoUser] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # of the CLI commands and gunicorn
 
     def demo_user(self, *, role: str | None = None, language: str | None = None) -> DemoUser:
         for user in self.demo_users:
@@ -53,9 +54,10 @@ class PortalServer:
         )
 
 
-def server_env(instance: Path) -> dict[str, str]:
+def server_env(instance: Path, base_url: str = "http://127.0.0.1:5000") -> dict[str, str]:
     """The environment of the CLI commands and of gunicorn: everything in a temporary
-    instance folder (SQLite there), rate limits out of the journeys' way."""
+    instance folder (SQLite there), rate limits out of the journeys' way, the address the
+    server answers at as the public one (certificates' QR codes and links name it)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -64,6 +66,7 @@ def server_env(instance: Path) -> dict[str, str]:
     env.update(
         {
             "PORTAL_INSTANCE_PATH": str(instance),
+            "PORTAL_BASE_URL": base_url,
             "PORTAL_SECRET_KEY": "e2e-secret-key-0123456789abcdef",
             "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute",
             "PORTAL_SIGNUP_RATE_LIMIT": "1000 per minute",
@@ -119,10 +122,12 @@ def parse_demo_listing(output: str) -> tuple[str, list[DemoUser]]:
     return match.group(1), users
 
 
-def prepare(instance: Path) -> tuple[dict[str, str], str, list[DemoUser]]:
+def prepare(
+    instance: Path, base_url: str = "http://127.0.0.1:5000"
+) -> tuple[dict[str, str], str, list[DemoUser]]:
     """Migrate a fresh database and load what the project offers: administrative units and
     the demo accounts (``flask demo load`` prints them)."""
-    env = server_env(instance)
+    env = server_env(instance, base_url)
     if catalogues_stale():
         flask(env, "translate", "compile", optional=True)
     flask(env, "db", "upgrade")
@@ -151,8 +156,9 @@ def _answers(url: str) -> bool:
 @contextlib.contextmanager
 def run_portal(instance: Path) -> Iterator[PortalServer]:
     """Prepare the database, start gunicorn, wait for /healthz, yield, stop the group."""
-    env, password, users = prepare(instance)
     port = _free_port()
+    base_url = f"http://{HOST}:{port}"
+    env, password, users = prepare(instance, base_url)
     env["PORTAL_BIND"] = f"{HOST}:{port}"
     log = instance / "gunicorn.log"
     with log.open("wb") as out:
@@ -165,7 +171,6 @@ def run_portal(instance: Path) -> Iterator[PortalServer]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    base_url = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not _answers(base_url + "/healthz"):
@@ -180,7 +185,7 @@ def run_portal(instance: Path) -> Iterator[PortalServer]:
                     f"{START_TIMEOUT:.0f} s:\n" + log.read_text(errors="replace")[-3000:]
                 )
             time.sleep(0.1)
-        yield PortalServer(base_url, instance, log, password, users)
+        yield PortalServer(base_url, instance, log, password, users, env)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

@@ -60,6 +60,25 @@ PAGES: tuple[tuple[str, str, int], ...] = (
     ("resources-history", "admin", 200),
     ("resources-compare", "admin", 200),
     ("resources-review", "admin", 200),
+    # courses: learning, dashboards, authoring and review (teacher pages as the administrator)
+    ("courses", "anonymous", 200),
+    ("course", "anonymous", 200),
+    ("course-enrolled", "learner", 200),
+    ("lesson", "learner", 200),
+    ("quiz", "learner", 200),
+    ("quiz-feedback", "learner", 200),
+    ("dashboard", "learner", 200),
+    ("teach-dashboard", "admin", 200),
+    ("course-stats", "admin", 200),
+    ("teach-courses", "admin", 200),
+    ("teach-courses-new", "admin", 200),
+    ("teach-course-outline", "admin", 200),
+    ("teach-course-settings", "admin", 200),
+    ("teach-lesson", "admin", 200),
+    ("teach-quiz", "admin", 200),
+    ("teach-question", "admin", 200),
+    ("review-courses", "admin", 200),
+    ("review-course-preview", "admin", 200),
 )
 PAGE_NAMES = [name for name, _who, _status in PAGES]
 
@@ -86,6 +105,12 @@ FIXED_PATHS = {
     "resources-teach": "/teach/resources",
     "resources-new": "/teach/resources/new",
     "resources-review": "/review/resources",
+    "courses": "/courses",
+    "dashboard": "/dashboard",
+    "teach-dashboard": "/teach/dashboard",
+    "teach-courses": "/teach/courses",
+    "teach-courses-new": "/teach/courses/new",
+    "review-courses": "/review/courses",
 }
 
 
@@ -131,10 +156,16 @@ def make_reset_link(page: Page, sign_in_name: str) -> str:
 
 
 def discover(
-    admin: BrowserContext, *, learner: str, reset_for: str, run_tag: str
+    admin: BrowserContext,
+    *,
+    learner: str,
+    reset_for: str,
+    run_tag: str,
+    learner_context: BrowserContext,
 ) -> dict[str, SitePage]:
     """Find a user and units of each kind; make a reset link for the account ``reset_for``,
-    and a village with a household and a member."""
+    and a village with a household and a member; find the demo course pages and make a quiz
+    attempt as the signed-in learner of ``learner_context``."""
     page = admin.new_page()
     paths = dict(FIXED_PATHS)
     paths["admin-user"] = user_page(page, learner)
@@ -164,6 +195,9 @@ def discover(
     paths["verify-revoked"] = _first_link(page, "/admin/certificates/?status=revoked", "/verify/")
     paths["places-household"] = household_url
     paths.update(resource_paths(page))
+    learner_page = learner_context.new_page()
+    paths.update(course_paths(page, learner_page, run_tag))
+    learner_page.close()
     page.close()
     return {
         name: SitePage(name, _relative(paths[name]), who, status) for name, who, status in PAGES
@@ -189,6 +223,70 @@ def resource_paths(page: Page) -> dict[str, str]:
         "resources-preview": preview,
         "resources-history": f"{teach}/history",
         "resources-compare": f"{teach}/compare?from=1",
+    }
+
+
+def course_paths(admin: Page, learner: Page, run_tag: str) -> dict[str, str]:
+    """Pages of the demo digital-skills course (`flask demo load` enrols the demo learner
+    with its first lesson done; its quiz has a question of every kind), found through the
+    catalogue and the outline. The learner submits a blank attempt (not passed: the course
+    stays in progress) and starts another, for the feedback and the answering pages. The
+    administrator writes a small draft and sends it for review, for the teacher's list and
+    the review queue."""
+    admin.goto("/courses?subject=digital")
+    links = admin.locator("main ul.courses a[href^='/courses/']")
+    assert links.count() == 1, admin.locator("main").inner_text()
+    course = _relative(links.first.get_attribute("href") or "")
+    assert re.fullmatch(r"/courses/\d+", course), course
+    teach = "/teach" + course
+
+    admin.goto(teach)
+    lesson = _relative(admin.locator("main ol.cw-lessons li > a").last.get_attribute("href") or "")
+    assert re.fullmatch(rf"{teach}/lessons/\d+", lesson), lesson
+    admin.goto(lesson + "/quiz")
+    question = admin.locator("main ol.cw-questions a[href*='/questions/']").first
+    question_path = _relative(question.get_attribute("href") or "")
+    assert re.fullmatch(rf"{teach}/questions/\d+", question_path), question_path
+
+    learner.goto(course)
+    lessons = learner.locator("main ol.outline a")
+    first_lesson = _relative(lessons.first.get_attribute("href") or "")
+    assert re.fullmatch(rf"{course}/lessons/\d+", first_lesson), first_lesson
+    learner.goto(lessons.last.get_attribute("href") or "")
+    quiz = _relative(learner.locator("main a[href*='/quizzes/']").get_attribute("href") or "")
+    assert re.fullmatch(rf"{course}/quizzes/\d+", quiz), quiz
+    learner.goto(quiz)
+    with learner.expect_navigation():
+        learner.click("main button[name=start]")
+    with learner.expect_navigation():
+        learner.click("main form.quiz [type=submit]")  # every question blank
+    feedback = _relative(learner.url)
+    assert re.fullmatch(rf"{quiz}/attempts/\d+", feedback), feedback
+    with learner.expect_navigation():
+        learner.click("main button[name=start]")
+    assert learner.locator("main form.quiz fieldset.question").count() > 1
+
+    admin.goto("/teach/courses/new")
+    draft = _submit(admin, "main form", {"title": f"Khóa học nháp {run_tag}"})
+    _submit(admin, "form[action$='/modules']", {"title": "Mô-đun 1"})
+    _submit(admin, "form[action$='/lessons']", {"title": "Bài 1"})
+    admin.goto(draft)
+    with admin.expect_navigation():
+        admin.click("form[action$='/submit'] button")
+    assert admin.locator(".flash-success").count() == 1, admin.locator("main").inner_text()
+    return {
+        "course": course,
+        "course-enrolled": course,
+        "lesson": first_lesson,
+        "quiz": quiz,
+        "quiz-feedback": feedback,
+        "course-stats": f"{teach}/stats",
+        "teach-course-outline": teach,
+        "teach-course-settings": f"{teach}/edit",
+        "teach-lesson": lesson,
+        "teach-quiz": f"{lesson}/quiz",
+        "teach-question": question_path,
+        "review-course-preview": _relative(draft) + "/preview",
     }
 
 

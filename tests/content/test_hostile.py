@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from courses.content import format as content_format
+from courses.content import package as content_package
 from courses.content.models import ContentKey
 from courses.courseware.models import Course
 from courses.resources.models import Resource, ResourceAttachment
@@ -110,8 +110,8 @@ def test_zip_bomb(db, app, admin, demo_copy, content_cli, tmp_path):
 
 
 def test_too_many_members_or_bytes(db, app, admin, demo_copy, content_cli, tmp_path, monkeypatch):
-    monkeypatch.setattr(content_format, "MAX_MEMBERS", 2)
-    monkeypatch.setattr(content_format, "MAX_TOTAL_BYTES", 1000)
+    monkeypatch.setattr(content_package, "MAX_MEMBERS", 2)  # the limits live where the reader is
+    monkeypatch.setattr(content_package, "MAX_TOTAL_BYTES", 1000)
     package = tmp_path / "many.zip"
     with zipfile.ZipFile(package, "w") as archive:
         archive.write(demo_copy() / "content.json", "content.json")

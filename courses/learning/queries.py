@@ -25,6 +25,7 @@ from courses.courseware.models import (
     Question,
     Quiz,
 )
+from courses.courseware.queries import title_of as title_of  # views and templates use it
 from courses.learning.models import Enrolment, EnrolmentStatus, QuizAttempt
 from courses.records import iri, verbs
 from courses.records.models import Statement
@@ -55,11 +56,6 @@ def text_of(item: Any, chain: Sequence[str], original: str) -> Text | None:
         translation=item.translation(language),
         others=tuple(sorted(c for c in codes if c != language)),
     )
-
-
-def title_of(item: Any, chain: Sequence[str], original: str) -> str:
-    shown = text_of(item, chain, original)
-    return shown.translation.title if shown is not None else ""
 
 
 # --- the catalogue --------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         configure_security,
         configure_login,
         register_blueprints,
+        configure_search,
         register_cli,
         register_error_handlers,
         configure_templates,
@@ -165,6 +166,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def configure_search(app: Flask) -> None:
+    from portal import searching
+
+    searching.init_app(app)
+
+
 def register_cli(app: Flask) -> None:
     from courses.content.cli import content_cli
     from courses.records.cli import records_cli
@@ -173,11 +180,12 @@ def register_cli(app: Flask) -> None:
     from portal.i18n.cli import translate_cli
     from portal.places.cli import places_cli
     from portal.storage import storage_cli
+    from search.cli import search_cli
 
     app.cli.add_command(records_cli)
     app.cli.add_command(content_cli)
 
-    for group in (accounts_cli, demo_cli, translate_cli, places_cli, storage_cli):
+    for group in (accounts_cli, demo_cli, translate_cli, places_cli, storage_cli, search_cli):
         app.cli.add_command(group)
 
 

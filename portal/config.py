@@ -43,6 +43,19 @@ def _database_url(raw: str) -> str:
     return raw
 
 
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("expected a positive number")
+    return value
+
+
+def _indexing(raw: str) -> str:
+    if raw not in {"thread", "inline", "off"}:
+        raise ValueError("expected 'thread', 'inline' or 'off'")
+    return raw
+
+
 def _redis_url(raw: str) -> str:
     if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
         raise ValueError("expected a redis:// URL")
@@ -175,6 +188,33 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SEARCH_DIR", str, None, "Folder for the Whoosh index. Default: `instance/search`."),
     Setting(
+        "SEARCH_INDEXING",
+        _indexing,
+        "thread",
+        "When changes reach the index: `thread` (an indexing thread per process, woken after "
+        "each commit), `inline` (at the end of the request that committed) or `off` (only "
+        "`flask search worker`).",
+    ),
+    Setting(
+        "SEARCH_POLL_SECONDS",
+        _positive_float,
+        5.0,
+        "How often the indexer looks at the outbox for changes made by other hosts.",
+    ),
+    Setting(
+        "SEARCH_LOCK_TIMEOUT",
+        _positive_float,
+        30.0,
+        "Seconds a process waits for another one's index write lock before trying later.",
+    ),
+    Setting(
+        "SEARCH_HOST",
+        str,
+        None,
+        "Name of this host's index in `search_cursors` (for `flask search prune`). "
+        "Default: the host name.",
+    ),
+    Setting(
         "REDIS_URL",
         _redis_url,
         None,
@@ -276,6 +316,10 @@ def load(
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PORTAL_UPLOAD_DIR": str(values["UPLOAD_DIR"] or instance / "uploads"),
         "PORTAL_SEARCH_DIR": str(values["SEARCH_DIR"] or instance / "search"),
+        "PORTAL_SEARCH_INDEXING": values["SEARCH_INDEXING"],
+        "PORTAL_SEARCH_POLL_SECONDS": values["SEARCH_POLL_SECONDS"],
+        "PORTAL_SEARCH_LOCK_TIMEOUT": values["SEARCH_LOCK_TIMEOUT"],
+        "PORTAL_SEARCH_HOST": values["SEARCH_HOST"],
         "PORTAL_STORAGE": values["STORAGE"],
         "PORTAL_S3_BUCKET": values["S3_BUCKET"],
         "PORTAL_S3_ENDPOINT_URL": values["S3_ENDPOINT_URL"],

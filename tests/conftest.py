@@ -72,6 +72,9 @@ def make_app(database_url: str, instance: Any, **overrides: Any) -> Flask:
             "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute",
             "PORTAL_SIGNUP_RATE_LIMIT": "1000 per minute",
             "WTF_CSRF_ENABLED": False,
+            # Index at the end of the request or command that committed, so a test sees its
+            # changes in search at once (the thread mode has tests of its own).
+            "PORTAL_SEARCH_INDEXING": "inline",
             **overrides,
         }
     )

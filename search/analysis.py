@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from icu4py.breakers import WordBreaker
+from icu4py.breakers import CharacterBreaker, WordBreaker
 from whoosh.analysis import Composable, Filter, LowercaseFilter, StemFilter, Token, Tokenizer
 
 # Scripts written without spaces between words, broken with ICU's dictionaries.
@@ -92,18 +92,53 @@ def normalise(text: str) -> str:
     ).replace("\n", " ")
 
 
-def words(text: str) -> Iterator[tuple[str, int, int]]:
-    """``(word, start, end)`` for each word of (NFC) ``text``, offsets into ``text``."""
+def words(text: str, *, parts: bool = False) -> Iterator[tuple[str, int, int, bool]]:
+    """``(word, start, end, is_part)`` for each word of (NFC) ``text``, offsets into
+    ``text``. With ``parts``, a Khmer compound is followed by the dictionary words it is made
+    of (``is_part``): ICU keeps "ភាសាខ្មែរ" (Khmer language) as
+    one word, and a reader searching for "ខ្មែរ" must find it."""
     for match in _PATTERN.finditer(text):
         if match.lastgroup == "word":
-            yield match.group(), match.start(), match.end()
+            yield match.group(), match.start(), match.end(), False
             continue
         run, offset = match.group(), match.start()
         # Only BMP characters reach ICU here, so its UTF-16 offsets are string offsets.
         for start, end in WordBreaker(run, "km").segments():
             piece = run[start:end]
             if any(unicodedata.category(c)[0] in "LN" for c in piece):
-                yield piece, offset + start, offset + end
+                yield piece, offset + start, offset + end, False
+                if parts and "\u1780" <= piece[0] <= "\u17ff":
+                    for part, a, b in _parts(piece, 0, MAX_COMPOUND_DEPTH):
+                        yield part, offset + start + a, offset + start + b, True
+
+
+MAX_COMPOUND_DEPTH = 2
+MIN_PART_CLUSTERS = 2  # one cluster alone is always "one word" to ICU: no evidence
+
+
+def _one_word(text: str) -> bool:
+    """Whether ICU's dictionary takes ``text`` as a single word (unknown strings are cut
+    into clusters)."""
+    segments = list(WordBreaker(text, "km").segments())
+    return len(segments) == 1
+
+
+@functools.lru_cache(maxsize=16384)
+def _parts(word: str, offset: int, depth: int) -> tuple[tuple[str, int, int], ...]:
+    """The dictionary words a compound is made of, split at the first cluster boundary where
+    both sides are words of at least two clusters, then each side again (``depth`` levels)."""
+    if depth <= 0:
+        return ()
+    ends = [end for _, end in CharacterBreaker(word, "km").segments()]
+    for boundary in ends[MIN_PART_CLUSTERS - 1 : len(ends) - MIN_PART_CLUSTERS]:
+        head, tail = word[:boundary], word[boundary:]
+        if _one_word(head) and _one_word(tail):
+            found: list[tuple[str, int, int]] = []
+            for piece, start in ((head, offset), (tail, offset + boundary)):
+                found.append((piece, start, start + len(piece)))
+                found.extend(_parts(piece, start, depth - 1))
+            return tuple(found)
+    return ()
 
 
 def _is_latin(char: str) -> bool:
@@ -176,17 +211,21 @@ class WordTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text = normalise(value)
         if not tokenize:
-            pieces: Iterator[tuple[str, int, int]] = iter([(text, 0, len(text))])
+            pieces: Iterator[tuple[str, int, int, bool]] = iter([(text, 0, len(text), False)])
         else:
-            pieces = words(text)
-        for pos, (word, start, end) in enumerate(pieces):
+            # The parts of compounds are indexed, at the compound's position; a query is
+            # never split into parts (its words must then match side by side).
+            pieces = words(text, parts=mode != "query")
+        pos = start_pos - 1
+        for word, start, end, is_part in pieces:
+            pos += 0 if is_part else 1
             token.text = word
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
                 token.original = word
             if positions:
-                token.pos = start_pos + pos
+                token.pos = pos
             if chars:
                 token.startchar = start_char + start
                 token.endchar = start_char + end

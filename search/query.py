@@ -214,21 +214,27 @@ def _suggest(searcher: Any, parsed: Parsed) -> str | None:
         if clause.phrase or len(terms(_FOLDED, clause.text)) != 1:
             words.append(f'"{clause.text}"' if clause.phrase else clause.text)
             continue
-        word = fold(clause.text)
-        known = searcher.doc_frequency("title", word) or searcher.doc_frequency("body", word)
-        if not known:
-            distance = 1 if len(word) <= 5 else 2
-            for name in ("title", "body"):
-                found = searcher.corrector(name).suggest(word, limit=1, maxdist=distance, prefix=1)
-                if found:
-                    word, changed = found[0], True
-                    break
-            else:
-                word = clause.text
-        else:
-            word = clause.text
-        words.append(word)
+        # Known in any field under that field's analysis (an English word by its stem too).
+        known = any(
+            searcher.doc_frequency(name, term)
+            for name, analyzer in FIELDS
+            for term in terms(analyzer, clause.text)
+        )
+        found = None if known else _correct(searcher, fold(clause.text))
+        changed = changed or found is not None
+        words.append(found or clause.text)
     return " ".join(words) if changed else None
+
+
+def _correct(searcher: Any, word: str) -> str | None:
+    """The nearest word of the titles and bodies: one edit away, else two for words of four
+    letters or more (Whoosh counts swapped letters, "dein" for "dien", as two edits)."""
+    for distance in (1, 2) if len(word) > 3 else (1,):
+        for name in ("title", "body"):
+            found = searcher.corrector(name).suggest(word, limit=1, maxdist=distance, prefix=1)
+            if found:
+                return found[0]
+    return None
 
 
 def search(
@@ -254,10 +260,13 @@ def search(
     with store.searcher() as searcher:
         facets = {name: sorting.FieldFacet(_FACET_FIELDS[name], allow_overlap=name == "subject",
                                            maptype=sorting.Count) for name in FACETS}  # fmt: skip
+        allowed = _filter(store, searcher, filters)
+        if allowed is not None and not allowed:
+            return results  # no document has those values (Whoosh reads set() as no filter)
         found = searcher.search(
             query,
             limit=page * per_page,
-            filter=_filter(store, searcher, filters),
+            filter=allowed,
             groupedby=facets,
             scored=True,
         )
@@ -265,6 +274,11 @@ def search(
         found.q = build(Parsed(parsed.groups, ()))
         found.formatter = _MarkFormatter()
         found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        # Titles whole: a context fragment drops what lies before the first word and after
+        # the last ("<b>Điện</b>." would lose its "<" and ".").
+        titles = highlight.Highlighter(
+            fragmenter=highlight.WholeFragmenter(), formatter=found.formatter
+        )
         results.total = len(found)
         for name in FACETS:
             counts = found.groups(name)
@@ -285,7 +299,7 @@ def search(
                     language=stored["language"],
                     url=stored["url"],
                     title=title,
-                    title_html=hit.highlights(f"title{suffix}", text=title, minscore=0)
+                    title_html=titles.highlight_hit(hit, f"title{suffix}", text=title, minscore=0)
                     or html.escape(title, quote=False),
                     snippet_html=hit.highlights(f"body{suffix}", text=body, top=2),
                     context=stored.get("context", ""),

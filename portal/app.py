@@ -139,12 +139,14 @@ def configure_login(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.blueprint import admin_bp as accounts_admin_bp
     from portal.accounts.blueprint import bp as accounts_bp
+    from portal.discover.blueprint import bp as discover_bp
     from portal.i18n.blueprint import bp as language_bp
     from portal.pages.blueprint import bp as pages_bp
     from portal.places.blueprint import bp as places_bp
 
     for blueprint in (pages_bp, language_bp, accounts_bp, accounts_admin_bp, places_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(discover_bp)
 
     from courses.certificates.blueprint import admin_bp as certificates_admin_bp
     from courses.certificates.blueprint import bp as certificates_bp

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from urllib.parse import urlencode
+
+from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal
 
 
@@ -20,6 +22,13 @@ def field_attrs(field, **extra: str | None) -> dict[str, str]:  # type: ignore[n
     return attrs
 
 
+def with_language(code: str) -> str:
+    """This page's query string with ``lang`` set to ``code`` (a search, a filter or a page
+    number survives a change of language)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return "?" + urlencode([*args, ("lang", code)])
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -28,4 +37,5 @@ def init_app(app: Flask) -> None:
         format_date=format_date,
         format_datetime=format_datetime,
         format_decimal=format_decimal,
+        with_language=with_language,
     )

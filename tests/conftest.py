@@ -161,6 +161,28 @@ def client(app: Flask, db: Any) -> FlaskClient:
 
 
 @pytest.fixture
+def search_index(app: Flask, db: Any, tmp_path: Path) -> Iterator[Any]:
+    """A new, empty search index for this test; yields the app's SearchService.
+
+    The app's own index lives in its instance folder, shared by every test of the session,
+    and on SQLite outbox ids repeat once a test's transaction is rolled back, so a shared
+    index would hold other tests' documents and a cursor past this test's changes. The
+    service's ``store`` is swapped for one in ``tmp_path`` and restored afterwards. Client
+    requests index what they commit; content made with the test's own session needs
+    ``db.session.commit()`` then ``search_index.drain()``."""
+    from search.store import IndexStore
+
+    service = app.extensions["search"]
+    original = service.store
+    service.store = IndexStore(tmp_path / "search", lock_timeout=original.lock_timeout)
+    try:
+        yield service
+    finally:
+        service.store.close()
+        service.store = original
+
+
+@pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """Create a user: ``make_user(roles=("teacher",), phone="0912345678")``."""
     from portal.accounts import operations

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from courses.api.queries import SEARCH_KINDS
+from courses.resources.vocabulary import LEVELS, LICENCES, SUBJECTS
+from portal.i18n.languages import LANGUAGES
+from search.query import MAX_PAGE, PER_PAGE
+
 _COURSE_KINDS = ("self_paced", "cohort", "vocational")
 
 
@@ -104,6 +109,25 @@ _lang = _query(
     description="Language chain to show texts in (e.g. `vi`, `en`); unknown codes fall "
     "back to the default language.",
 )
+_search_parameters = [
+    _query(
+        "q",
+        description="What to search for: every word must match (accents optional), "
+        '`"a phrase"`, `-word` to leave a word out, `OR` for either word. Empty: no results.',
+    ),
+    _query(
+        "lang",
+        _string(enum=list(LANGUAGES)),
+        description="Only documents in this language. Unlike the other paths, `lang` here "
+        "filters the content; it also chooses the language of problem details.",
+    ),
+    _query("kind", _string(enum=list(SEARCH_KINDS))),
+    _query("subject", _string(enum=list(SUBJECTS))),
+    _query("level", _string(enum=list(LEVELS))),
+    _query("licence", _string(enum=list(LICENCES))),
+    _query("page", _integer(minimum=1, maximum=MAX_PAGE, default=1)),
+]
+_facet = _array(_object({"value": _string(), "count": _integer(minimum=1)}))
 _id = {"name": "id", "in": "path", "required": True, "schema": _integer()}
 _limit = _query("limit", _integer(minimum=1, maximum=100, default=20))
 _cursor = _query("cursor", description="Opaque: copy it from the `next` link.")
@@ -119,7 +143,8 @@ DOCUMENT: dict[str, Any] = {
         "title": "Lifelong Learning Portal API",
         "version": "1.0.0",
         "description": "Read-only access to published open educational resources and "
-        "courses, and to the signed-in learner's enrolments.",
+        "courses, search across them and their lessons, and the signed-in learner's "
+        "enrolments.",
     },
     "servers": [{"url": "/api/v1"}],
     "paths": {
@@ -162,6 +187,17 @@ DOCUMENT: dict[str, Any] = {
             "The course.",
             "CourseDetail",
             "404",
+        ),
+        "/search": _get(
+            "search",
+            "Published resources, courses and lessons matching a query, best first, "
+            f"{PER_PAGE} a page, with facet counts, highlights and a spelling suggestion.",
+            _search_parameters,
+            "One page of results.",
+            "SearchResults",
+            "400",
+            description="An unknown filter value or a page outside 1-"
+            f"{MAX_PAGE} is a 400 problem. Each translation is a document of its own.",
         ),
         "/me/enrolments": _get(
             "listMyEnrolments",
@@ -314,6 +350,55 @@ DOCUMENT: dict[str, Any] = {
                 }
             ),
             "ResourcePage": _page("ResourceSummary"),
+            "SearchHit": _object(
+                {
+                    "key": _string(description="`kind:id:language`."),
+                    "kind": _string(enum=list(SEARCH_KINDS)),
+                    "language": _string(),
+                    "url": _uri(),
+                    "title": _string(),
+                    "title_html": _string(description="Escaped text, matches in `<mark>`."),
+                    "snippet_html": _string(
+                        description="Escaped text, matches in `<mark>`; empty when the body "
+                        "has no match."
+                    ),
+                    "context": _string(
+                        description="The course of a lesson, the occupation of a course, the "
+                        "author of a resource."
+                    ),
+                    "subjects": _array(_string()),
+                    "level": _string(),
+                    "licence": _string(),
+                    "score": {"type": "number"},
+                }
+            ),
+            "SearchResults": _object(
+                {
+                    "query": _string(),
+                    "total": _count,
+                    "page": _integer(minimum=1, maximum=MAX_PAGE),
+                    "per_page": _integer(minimum=1),
+                    "pages": _integer(minimum=1, maximum=MAX_PAGE),
+                    "results": _array(_ref("SearchHit")),
+                    "facets": _object(
+                        {
+                            name: _facet
+                            for name in ("language", "kind", "subject", "level", "licence")
+                        }
+                    ),
+                    "suggestion": {
+                        "type": ["string", "null"],
+                        "description": "A query with known words, when few documents matched.",
+                    },
+                    "links": _object(
+                        {
+                            "self": _uri(),
+                            "next": {"type": ["string", "null"], "format": "uri"},
+                            "prev": {"type": ["string", "null"], "format": "uri"},
+                        }
+                    ),
+                }
+            ),
         },
     },
 }

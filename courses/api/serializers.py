@@ -1,18 +1,22 @@
-"""Resources as JSON, and the opaque cursors that page through them."""
+"""Resources, courses and search results as JSON, and the opaque cursors that page through
+them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from itsdangerous import BadData, URLSafeSerializer
 
 from courses.courseware.models import Course
 from courses.dashboards.queries import LearnerCourse, learning_url
 from courses.resources.queries import Shown, cached_markdown, pick_language
 from courses.resources.vocabulary import licence_label, licence_url
+from search.query import Hit, Results
+from search.schema import FACETS
 
 CURSOR_SALT = "api.v1.resources.cursor"
 COURSE_CURSOR_SALT = "api.v1.courses.cursor"  # a resource cursor is no course cursor
@@ -202,4 +206,46 @@ def enrolment(item: LearnerCourse) -> dict[str, Any]:
             "revoked": certificate.is_revoked,
             "url": url_for("certificates.verify", code=certificate.display_code, _external=True),
         },
+    }
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def search_hit(hit: Hit) -> dict[str, Any]:
+    """One search result; ``title_html`` and ``snippet_html`` are escaped text with the
+    matched words in ``<mark>``."""
+    return {
+        "key": hit.key,
+        "kind": hit.kind,
+        "language": hit.language,
+        "url": urljoin(request.url_root, hit.url.lstrip("/")),
+        "title": hit.title,
+        "title_html": hit.title_html,
+        "snippet_html": hit.snippet_html,
+        "context": hit.context,
+        "subjects": hit.subjects,
+        "level": hit.level,
+        "licence": hit.licence,
+        "score": round(hit.score, 4),
+    }
+
+
+def search_results(results: Results, *, pages: int, links: dict[str, str | None]) -> dict[str, Any]:
+    """A page of search results with every facet's counts (empty lists without a query)."""
+    return {
+        "query": results.query,
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "pages": pages,
+        "results": [search_hit(hit) for hit in results.hits],
+        "facets": {
+            name: [
+                {"value": value, "count": count} for value, count in results.facets.get(name, [])
+            ]
+            for name in FACETS
+        },
+        "suggestion": results.suggestion,
+        "links": links,
     }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NoReturn
 
-from flask import Response, abort, jsonify, request, url_for
+from flask import Response, abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.api import queries as course_queries
@@ -15,6 +16,7 @@ from courses.dashboards import queries as dashboard_queries
 from courses.resources import queries
 from courses.resources.models import Status
 from portal.i18n import LANGUAGES, current_language
+from search.query import MAX_PAGE
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -108,6 +110,61 @@ def course(course_id: int) -> Response:
     if found is None:
         abort(404)
     return jsonify(serializers.course_detail(found, current_language().chain))
+
+
+# The search API's filter parameters and the facets they filter (``lang`` is the language of
+# the content here, as the issue asks; it also sets the interface language of problems).
+SEARCH_PARAMS = {
+    "lang": "language",
+    "kind": "kind",
+    "subject": "subject",
+    "level": "level",
+    "licence": "licence",
+}
+
+
+def _search_page() -> int:
+    raw = request.args.get("page", "")
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE):
+        _bad_request(_("page must be a whole number from 1 to %(most)d.", most=MAX_PAGE))
+    return int(raw)
+
+
+def search() -> Response:
+    given = {facet: request.args.get(param, "") for param, facet in SEARCH_PARAMS.items()}
+    filters, unknown = course_queries.check_search_filters(given)
+    if unknown:
+        facet, value = unknown[0]
+        param = next(p for p, f in SEARCH_PARAMS.items() if f == facet)
+        allowed = ", ".join(sorted(course_queries.search_filter_values()[facet]))
+        _bad_request(
+            _(
+                "%(name)s=%(value)s is not known: use one of %(allowed)s.",
+                name=param,
+                value=value[:80],
+                allowed=allowed,
+            )
+        )
+    page = _search_page()
+    results = current_app.extensions["search"].search(
+        request.args.get("q", ""), filters=filters, page=page
+    )
+    args = {"q": results.query, **{p: filters[f] for p, f in SEARCH_PARAMS.items() if f in filters}}
+    pages = min(results.pages, MAX_PAGE)
+
+    def link(number: int) -> str:
+        return url_for(
+            "api.search", _external=True, **{k: v for k, v in args.items() if v}, page=number
+        )
+
+    links = {
+        "self": link(page),
+        "next": link(page + 1) if page < pages else None,
+        "prev": link(min(page - 1, pages)) if page > 1 else None,
+    }
+    return jsonify(serializers.search_results(results, pages=pages, links=links))
 
 
 def my_enrolments() -> Response:

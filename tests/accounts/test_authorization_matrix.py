@@ -111,6 +111,9 @@ POLICY = {
     "api.courses": "public",
     "api.course": "public",  # drafts, courses in review and archived ones answer 404
     "api.my_enrolments": "signed_in_api",
+    # search (issue 4): published content only, for everyone
+    "discover.search": "public",
+    "api.search": "public",
 }
 PREFIX_POLICY = {"accounts_admin.": "admin", "places.": "admin", "certificates_admin.": "admin"}
 

@@ -1,0 +1,3 @@
+"""The resource factories, shared with the resource tests."""
+
+from tests.resources.conftest import make_resource, teacher  # noqa: F401

@@ -11,7 +11,7 @@ indexing (a cohort whose lessons open on a date).
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,9 +24,12 @@ from courses.courseware import models as cw
 from courses.courseware.queries import title_of
 from courses.markdown import render_markdown
 from courses.resources import models as rm
+from courses.resources.vocabulary import LEVELS, LICENCES, SUBJECTS
 from portal.extensions import db
+from portal.i18n import LANGUAGES
 
-RESOURCE, COURSE = "resource", "course"
+RESOURCE, COURSE, LESSON = "resource", "course", "lesson"
+SEARCH_KINDS = (RESOURCE, COURSE, LESSON)
 
 
 def watch(register: Any) -> None:
@@ -169,9 +172,9 @@ def _course_documents(course: cw.Course) -> Iterator[dict[str, Any]]:
     for lesson in course.lessons:
         for text in lesson.translations:
             yield {
-                "key": f"lesson:{lesson.id}:{text.language}",
+                "key": f"{LESSON}:{lesson.id}:{text.language}",
                 "root": f"{COURSE}:{course.id}",
-                "kind": "lesson",
+                "kind": LESSON,
                 "language": text.language,
                 "title": text.title,
                 "body": "\n".join(filter(None, (plain_text(text.body), *_questions(lesson, text)))),
@@ -213,21 +216,51 @@ def visible(hits: Iterable[Any]) -> set[str]:
             cw.Course.id.in_(by_kind[COURSE]), cw.Course.published_at.is_not(None)
         )
         shown.update((COURSE, n) for n in db.session.scalars(query))
-    if by_kind.get("lesson"):
+    if by_kind.get(LESSON):
         today = datetime.now(UTC).date()
         query = (
             select(cw.Lesson.id, cw.Course.kind, cw.Course.starts_on)
             .join(cw.Module, cw.Lesson.module_id == cw.Module.id)
             .join(cw.Course, cw.Module.course_id == cw.Course.id)
             .where(
-                cw.Lesson.id.in_(by_kind["lesson"]),
+                cw.Lesson.id.in_(by_kind[LESSON]),
                 cw.Course.published_at.is_not(None),
                 cw.Course.status != cw.CourseStatus.ARCHIVED,
             )
         )
         for number, kind, starts_on in db.session.execute(query):
             if not (kind == cw.CourseKind.COHORT and starts_on and today < starts_on):
-                shown.add(("lesson", number))
+                shown.add((LESSON, number))
     return {
         hit.key for hit in hits if (hit.key.partition(":")[0], int(hit.key.split(":")[1])) in shown
     }
+
+
+def search_filter_values() -> dict[str, Collection[str]]:
+    """The values each search facet may be filtered by: the portal's languages, the kinds of
+    document, and the vocabulary of resources (courses use the same codes)."""
+    return {
+        "language": LANGUAGES,
+        "kind": SEARCH_KINDS,
+        "subject": SUBJECTS,
+        "level": LEVELS,
+        "licence": LICENCES,
+    }
+
+
+def check_search_filters(
+    given: Mapping[str, str | None],
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """``given`` (facet → value; an empty value is no filter) split into the filters to
+    apply and the ``(facet, value)`` pairs whose value is unknown."""
+    allowed = search_filter_values()
+    filters: dict[str, str] = {}
+    unknown: list[tuple[str, str]] = []
+    for facet, value in given.items():
+        if not value:
+            continue
+        if value in allowed[facet]:
+            filters[facet] = value
+        else:
+            unknown.append((facet, value))
+    return filters, unknown

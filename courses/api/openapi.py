@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courses.api.queries import SEARCH_KINDS
+from courses.discovery import SEARCH_KINDS
 from courses.resources.vocabulary import LEVELS, LICENCES, SUBJECTS
 from portal.i18n.languages import LANGUAGES
 from search.query import MAX_PAGE, PER_PAGE

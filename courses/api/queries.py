@@ -4,19 +4,13 @@ take (shared with the search page)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from courses import discovery
 from courses.courseware.models import Course, CourseStatus, CourseTranslation, Module
-from courses.resources.vocabulary import LEVELS, LICENCES, SUBJECTS
 from portal.extensions import db
-from portal.i18n import LANGUAGES
-
-SEARCH_KINDS = (discovery.RESOURCE, discovery.COURSE, "lesson")
 
 
 def _outline() -> tuple:
@@ -74,33 +68,3 @@ def published_course(course_id: int) -> Course | None:
     if course is None or course.status != CourseStatus.PUBLISHED or course.published_at is None:
         return None
     return course
-
-
-def search_filter_values() -> dict[str, Collection[str]]:
-    """The values each search facet may be filtered by: the portal's languages, the kinds of
-    document, and the vocabulary of resources (courses use the same codes)."""
-    return {
-        "language": LANGUAGES,
-        "kind": SEARCH_KINDS,
-        "subject": SUBJECTS,
-        "level": LEVELS,
-        "licence": LICENCES,
-    }
-
-
-def check_search_filters(
-    given: Mapping[str, str | None],
-) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """``given`` (facet → value; an empty value is no filter) split into the filters to
-    apply and the ``(facet, value)`` pairs whose value is unknown."""
-    allowed = search_filter_values()
-    filters: dict[str, str] = {}
-    unknown: list[tuple[str, str]] = []
-    for facet, value in given.items():
-        if not value:
-            continue
-        if value in allowed[facet]:
-            filters[facet] = value
-        else:
-            unknown.append((facet, value))
-    return filters, unknown

@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses import discovery
 from courses.api import queries as course_queries
 from courses.api import serializers
 from courses.api.openapi import DOCUMENT
@@ -134,11 +135,11 @@ def _search_page() -> int:
 
 def search() -> Response:
     given = {facet: request.args.get(param, "") for param, facet in SEARCH_PARAMS.items()}
-    filters, unknown = course_queries.check_search_filters(given)
+    filters, unknown = discovery.check_search_filters(given)
     if unknown:
         facet, value = unknown[0]
         param = next(p for p, f in SEARCH_PARAMS.items() if f == facet)
-        allowed = ", ".join(sorted(course_queries.search_filter_values()[facet]))
+        allowed = ", ".join(sorted(discovery.search_filter_values()[facet]))
         _bad_request(
             _(
                 "%(name)s=%(value)s is not known: use one of %(allowed)s.",

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from courses.api.queries import check_search_filters
+from courses.discovery import check_search_filters
 from courses.resources.vocabulary import LEVELS, SUBJECTS, licence_label
 from portal.i18n import LANGUAGES
 from search.query import MAX_CHARS, MAX_PAGE, Hit

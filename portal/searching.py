@@ -34,7 +34,9 @@ class DatabaseSource:
         return outbox.changes_after(db.session, cursor, limit)
 
     def last_change(self) -> int:
-        return outbox.last_change(db.session)
+        # Rows up to the pruned mark existed even when none is left: a reindex must not start
+        # from a cursor below it (``check`` would then call the new index behind).
+        return max(outbox.last_change(db.session), DatabaseBackend().pruned_through())
 
     def documents(self, roots: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         return discovery.documents(roots)
@@ -51,6 +53,9 @@ class DatabaseBackend:
         return discovery.visible(hits)
 
     def record_cursor(self, host: str, position: int) -> None:
+        # End the drain's read transaction first: on SQLite, a transaction that read and then
+        # writes fails at once ("database is locked") if another process wrote meanwhile.
+        db.session.commit()
         _set_cursor(host, position)
         db.session.commit()
 

@@ -108,9 +108,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    # This event comes before the commit's own flush: flush now, so that ``_before_flush``
+    # sees changes made since the last flush too.
+    session.flush()
     if not session.info.get(_PENDING) and not session.info.get(_ROOTS):
         return
-    session.flush()
     roots: set[str] = session.info.pop(_ROOTS, set())
     for instance in session.info.pop(_PENDING, []):
         if instance in session.deleted or session.identity_key(instance=instance) is None:
@@ -127,6 +129,8 @@ def _before_commit(session: Session) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: tell once the whole transaction has committed
     if session.info.pop(_WROTE, False):
         for callback in _listeners:
             try:
@@ -135,9 +139,12 @@ def _after_commit(session: Session) -> None:
                 logger.exception("search: after-commit hook failed")
 
 
-def _forget(session: Session, *_: Any) -> None:
-    for key in (_PENDING, _ROOTS, _WROTE):
-        session.info.pop(key, None)
+def _forget(session: Session, transaction: Any) -> None:
+    # Only when the whole transaction ends: a savepoint rolled back (a caught IntegrityError)
+    # must not make the transaction forget what it changed before.
+    if transaction.parent is None:
+        for key in (_PENDING, _ROOTS, _WROTE):
+            session.info.pop(key, None)
 
 
 _listening = False
@@ -150,8 +157,7 @@ def _listen_once() -> None:
     event.listen(Session, "before_flush", _before_flush)
     event.listen(Session, "before_commit", _before_commit)
     event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _forget)
-    event.listen(Session, "after_soft_rollback", _forget)
+    event.listen(Session, "after_transaction_end", _forget)
     _listening = True
 
 

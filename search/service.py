@@ -100,6 +100,10 @@ class SearchService:
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         count = indexer.reindex(self.store, self.backend.source(), progress=progress)
+        # Catch up again in a context of its own: a read transaction begun before the build
+        # (SQLite keeps its snapshot) does not see the rows committed while it ran.
+        with self.app.app_context():
+            self.drain()
         self.backend.record_cursor(self.host, self.cursor())
         return count
 
@@ -146,7 +150,8 @@ class SearchService:
     def follow(self, *, once: bool = False) -> None:
         """Drain now and then every ``poll`` seconds (``flask search worker``)."""
         while True:
-            self.drain()
+            with self.app.app_context():  # each look in a new transaction (a fresh snapshot)
+                self.drain()
             if once or self._stop.wait(self.poll):
                 return
 

@@ -113,9 +113,11 @@ class IndexStore:
                 self._ix, self._ix_path = self.open(path), path
                 self._searcher = self._ix.searcher()
             elif not self._searcher.up_to_date():
-                fresh = self._searcher.refresh()
+                # A new searcher, not Searcher.refresh(): whoosh3 3.54.0's refresh reuses
+                # segment readers with their old deletions and brings back segments a merge
+                # removed (replaced and duplicate documents found again).
                 self._searcher.close()
-                self._searcher = fresh
+                self._searcher = self._ix.searcher()
                 self.cache.clear()
             yield self._searcher
 

@@ -79,6 +79,12 @@ PAGES: tuple[tuple[str, str, int], ...] = (
     ("teach-question", "admin", 200),
     ("review-courses", "admin", 200),
     ("review-course-preview", "admin", 200),
+    # search: results with facets, filtered, a second page, nothing found, Khmer words
+    ("search", "anonymous", 200),
+    ("search-filtered", "anonymous", 200),
+    ("search-page-2", "anonymous", 200),
+    ("search-no-results", "anonymous", 200),
+    ("search-khmer", "anonymous", 200),
 )
 PAGE_NAMES = [name for name, _who, _status in PAGES]
 
@@ -111,6 +117,11 @@ FIXED_PATHS = {
     "teach-courses": "/teach/courses",
     "teach-courses-new": "/teach/courses/new",
     "review-courses": "/review/courses",
+    "search": "/search?q=mat+khau",
+    "search-filtered": "/search?q=hoc&language=vi&kind=lesson",
+    "search-page-2": "/search?q=va&page=2",
+    "search-no-results": "/search?q=zzzz",
+    "search-khmer": "/search?q=ភាសា",  # test_search audits it in Khmer too
 }
 
 

@@ -4,8 +4,9 @@ Two roots: ``resource:<id>`` (one document per translation of the latest publish
 and ``course:<id>`` (one document per translation of the course, and of each lesson with its
 quiz questions: prompts and options, never accepted answers or explanations). Only public
 content has documents; lessons of archived courses have none, since only their former
-learners may open them. ``visible`` re-checks at query time what may have changed since
-indexing (a cohort whose lessons open on a date).
+learners may open them; a cohort's lessons carry the day they open (``opens_on``) and stay
+out of results until then. ``visible`` re-checks each hit at query time, for what changed
+since it was indexed.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def _courses() -> Any:
 def _course_documents(course: cw.Course) -> Iterator[dict[str, Any]]:
     if not course.is_public:
         return
-    shared = {
+    shared: dict[str, Any] = {
         "subjects": course.subject_codes,
         "level": course.level,
         "licence": course.licence,
@@ -169,6 +170,8 @@ def _course_documents(course: cw.Course) -> Iterator[dict[str, Any]]:
         }
     if course.status == cw.CourseStatus.ARCHIVED:
         return  # only former learners may open its lessons
+    if course.kind == cw.CourseKind.COHORT and course.starts_on:
+        shared["opens_on"] = int(course.starts_on.strftime("%Y%m%d"))  # lessons open then
     for lesson in course.lessons:
         for text in lesson.translations:
             yield {

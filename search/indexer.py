@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
-from search.schema import SCHEMA_VERSION, STATE_KEY, digest, to_fields
+from search.schema import SCHEMA_VERSION, STATE_KEY, digest, make_schema, to_fields
 from search.store import IndexStore, read_state, write_state
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,16 @@ def _replace(writer: Any, roots: Sequence[str], documents: dict[str, list[dict[s
     return added
 
 
+class OutdatedIndex(RuntimeError):
+    """The live index was built with another schema or analysis: it must be rebuilt."""
+
+
+def outdated(ix: Any, state: dict[str, Any]) -> bool:
+    return state["schema_version"] not in (None, SCHEMA_VERSION) or set(ix.schema.names()) != set(
+        make_schema().names()
+    )
+
+
 def drain(store: IndexStore, source: Source, *, batch: int = BATCH) -> int:
     """Apply every outbox row newer than the index's cursor; the number of rows applied."""
     applied = 0
@@ -70,7 +80,10 @@ def drain(store: IndexStore, source: Source, *, batch: int = BATCH) -> int:
         writer = store.writer(ix)
         try:
             with writer.searcher() as searcher:
-                cursor = read_state(searcher)["cursor"]
+                state = read_state(searcher)
+            if outdated(ix, state):
+                raise OutdatedIndex(f"{store.live_path()} was built for another schema")
+            cursor = state["cursor"]
             rows = list(source.changes_after(cursor, batch))
             if not rows:
                 writer.cancel()
@@ -144,10 +157,7 @@ def check(store: IndexStore, source: Source) -> Report:
     actual: dict[str, str] = {}
     report = Report()
     with store.searcher() as searcher:
-        report.outdated_schema = read_state(searcher)["schema_version"] not in (
-            None,
-            SCHEMA_VERSION,
-        )
+        report.outdated_schema = outdated(searcher, read_state(searcher))
         for stored in searcher.all_stored_fields():
             if stored.get("key") != STATE_KEY:
                 actual[stored["key"]] = stored.get("digest", "")

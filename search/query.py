@@ -22,10 +22,11 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from whoosh import highlight, sorting
-from whoosh.query import And, AndNot, Or, Phrase, Query, Term
+from whoosh.query import And, AndNot, NumericRange, Or, Phrase, Query, Term
 
 from search.analysis import (
     english_analyzer,
@@ -207,6 +208,21 @@ def _filter(store: IndexStore, searcher: Any, filters: Mapping[str, str]) -> set
     return set(sets[0]).intersection(*sets[1:])
 
 
+def _today() -> date:
+    return datetime.now(UTC).date()  # the day the lesson pages use to open a cohort
+
+
+def _closed(store: IndexStore, searcher: Any, today: int) -> set[int]:
+    """The documents that open after ``today`` (YYYYMMDD); cached per searcher and day."""
+    key = ("closed", today)
+    cached = store.cache.get(key)
+    if cached is None:
+        cached = store.cache[key] = set(
+            searcher.docs_for_query(NumericRange("opens_on", today + 1, None))
+        )
+    return cached
+
+
 def _suggest(searcher: Any, parsed: Parsed) -> str | None:
     changed = False
     words: list[str] = []
@@ -245,6 +261,7 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     visible: Callable[[Iterable[Hit]], set[str]] | None = None,
+    today: date | None = None,
 ) -> Results:
     """Page ``page`` of the documents matching ``text`` under ``filters`` (facet → value),
     best first (BM25F, titles weighted), ties in index order so pages never overlap. With
@@ -267,6 +284,7 @@ def search(
             query,
             limit=page * per_page,
             filter=allowed,
+            mask=_closed(store, searcher, int((today or _today()).strftime("%Y%m%d"))) or None,
             groupedby=facets,
             scored=True,
         )

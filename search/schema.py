@@ -6,7 +6,10 @@ packages to this one); ``search`` never sees a model object. One document per tr
     {"key": "lesson:7:km", "root": "course:3", "kind": "lesson", "language": "km",
      "title": "...", "body": "...", "url": "/courses/3/lessons/7?lang=km",
      "context": "course title", "subjects": ["digital"], "level": "beginner",
-     "licence": "cc-by"}
+     "licence": "cc-by", "opens_on": 20261207}
+
+``opens_on`` (optional, a YYYYMMDD number) keeps a document out of results until that day:
+a cohort's lessons are indexed with the course but open on its first day.
 
 ``root`` groups the documents that change together: the indexer replaces all documents of a
 root at once, so a course leaving publication takes its lessons with it.
@@ -25,7 +28,7 @@ from search.analysis import english_analyzer, exact_analyzer, folded_analyzer, n
 
 # Bumped whenever the schema or the analysis changes: `flask search check` then asks for a
 # reindex.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATE_KEY = "~state"  # the document that holds the outbox cursor, committed with the changes
 FACETS = ("language", "kind", "subject", "level", "licence")
 TITLE_BOOST = 3.0
@@ -42,6 +45,7 @@ def make_schema() -> fields.Schema:
         subject=fields.KEYWORD(stored=True, commas=True),
         level=fields.ID(stored=True),
         licence=fields.ID(stored=True),
+        opens_on=fields.NUMERIC(int, bits=32, stored=True, signed=False),
         url=fields.STORED(),
         context=fields.STORED(),
         digest=fields.STORED(),
@@ -86,6 +90,8 @@ def to_fields(document: Mapping[str, Any]) -> dict[str, Any]:
         "body": body,
         "body_exact": body,
     }
+    if document.get("opens_on"):
+        row["opens_on"] = int(document["opens_on"])
     if english:
         row["title_en"] = title
         row["body_en"] = body

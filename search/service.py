@@ -88,7 +88,11 @@ class SearchService:
 
     def drain(self) -> int:
         """Apply the outbox to this host's index now; the number of rows applied."""
-        applied = indexer.drain(self.store, self.backend.source())
+        try:
+            applied = indexer.drain(self.store, self.backend.source())
+        except indexer.OutdatedIndex:
+            logger.warning("search: the index was built for another schema; rebuilding it")
+            return self.reindex()
         if applied:
             self.backend.record_cursor(self.host, self.cursor())
         return applied

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from whoosh.analysis import RegexTokenizer
 
 from search.analysis import english_analyzer, exact_analyzer, folded_analyzer, terms
@@ -201,3 +202,19 @@ def test_query_is_analysed_with_each_fields_chain(make_index):
     with index.store.searcher() as searcher:
         assert searcher.doc_frequency("title_en", "password") == 1
         assert searcher.doc_frequency("title", "passwords") == 1
+
+
+def test_an_index_built_for_another_schema_is_found_outdated(tmp_path):
+    from whoosh import fields, index
+
+    from search.indexer import OutdatedIndex, drain
+    from search.store import IndexStore
+    from tests.search.conftest import FakeSource
+
+    store = IndexStore(tmp_path)
+    old = store.new_build()
+    index.create_in(str(old), fields.Schema(key=fields.ID(stored=True, unique=True)))
+    store.swap(old)
+    source = FakeSource()
+    with pytest.raises(OutdatedIndex):
+        drain(store, source)

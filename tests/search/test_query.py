@@ -337,3 +337,25 @@ def test_filter_docset_is_cached_per_searcher_and_cleared_by_a_commit(make_index
     assert "r:4" in {hit.key for hit in results.hits}
     assert index.store.cache[key] is not cached
     assert len(index.store.cache[key]) == 3
+
+
+def test_documents_that_open_later_stay_out_of_hits_counts_and_facets(make_index):
+    from datetime import date
+
+    index = make_index(
+        {"key": "lesson:open", "kind": "lesson", "title": "Tiết kiệm hằng tháng"},
+        {
+            "key": "lesson:soon",
+            "kind": "lesson",
+            "title": "Tiết kiệm cho con",
+            "opens_on": 20261207,
+        },
+        {"key": "course:1", "kind": "course", "title": "Tiết kiệm gia đình"},
+    )
+    before = index.search("tiet kiem", today=date(2026, 12, 6))
+    assert sorted(hit.key for hit in before.hits) == ["course:1", "lesson:open"]
+    assert before.total == 2
+    assert dict(before.facets["kind"]) == {"course": 1, "lesson": 1}
+    on_the_day = index.search("tiet kiem", today=date(2026, 12, 7))
+    assert on_the_day.total == 3
+    assert dict(on_the_day.facets["kind"]) == {"course": 1, "lesson": 2}

@@ -363,3 +363,19 @@ def test_the_worker_loop_sees_changes_committed_after_it_started(sync_app, tmp_p
             service(host).stop()
             worker.join(10)
         assert errors == []
+
+
+def test_an_index_built_for_an_older_schema_is_rebuilt_by_the_next_drain(sync_app):
+    from whoosh import fields, index
+
+    course = _course(sync_app, "Làm mắm truyền thống")
+    store = service(sync_app).store
+    old = store.new_build()
+    index.create_in(str(old), fields.Schema(key=fields.ID(stored=True, unique=True)))
+    store.swap(old)
+    with sync_app.app_context():
+        assert check(sync_app).outdated_schema
+        service(sync_app).drain()
+        assert store.live_path() != old
+    assert f"course:{course}:vi" in documents(store)
+    assert check(sync_app).ok

@@ -50,6 +50,7 @@ format: install
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/records.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -20,13 +20,15 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import chain
 from typing import Any
 
-from whoosh import highlight, sorting
-from whoosh.query import And, AndNot, NumericRange, Or, Phrase, Query, Term
+from whoosh import highlight
+from whoosh.query import And, AndMaybe, AndNot, NumericRange, Or, Phrase, Query, Term
 
 from search.analysis import (
     english_analyzer,
@@ -46,14 +48,10 @@ PER_PAGE = 10
 SUGGEST_BELOW = 3  # fewer hits than this and an unknown word: offer "did you mean"
 
 _FOLDED, _EXACT, _ENGLISH = folded_analyzer(), exact_analyzer(), english_analyzer()
-FIELDS = (
-    ("title", _FOLDED),
-    ("title_exact", _EXACT),
-    ("title_en", _ENGLISH),
-    ("body", _FOLDED),
-    ("body_exact", _EXACT),
-    ("body_en", _ENGLISH),
-)
+# A word must be in one of MATCH (each analysed its own way); BOOST fields add to the score
+# of what matched: the title, and the diacritics exactly as typed.
+MATCH = (("text", _FOLDED), ("text_en", _ENGLISH))
+BOOST = (("title", _FOLDED), ("title_exact", _EXACT), ("text_exact", _EXACT))
 _FACET_FIELDS = {"language": "language", "kind": "kind", "subject": "subject",
                  "level": "level", "licence": "licence"}  # fmt: skip
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -115,10 +113,10 @@ def parse(text: str | None) -> Parsed:
     return Parsed(tuple(tuple(g) for g in groups), tuple(excluded))
 
 
-def clause_query(clause: Clause) -> Query | None:
-    """One clause in every field, each with its own analysis."""
+def clause_query(clause: Clause, fields: tuple[tuple[str, Any], ...] = MATCH) -> Query | None:
+    """One clause in each of ``fields``, each with its own analysis."""
     alternatives: list[Query] = []
-    for name, analyzer in FIELDS:
+    for name, analyzer in fields:
         found = terms(analyzer, clause.text)
         if not found:
             continue
@@ -126,23 +124,40 @@ def clause_query(clause: Clause) -> Query | None:
             alternatives.append(Term(name, found[0]))
         else:
             alternatives.append(Phrase(name, found))
-    return Or(alternatives) if alternatives else None
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
 
 
-def build(parsed: Parsed) -> Query | None:
-    """The Whoosh query of a parsed query string (None when nothing is left to search)."""
+def matching(parsed: Parsed) -> Query | None:
+    """What a document must match: every group (an OR of clauses), none of the excluded."""
     positives = []
     for group in parsed.groups:
-        queries = [q for q in map(clause_query, group) if q is not None]
+        queries = [q for q in (clause_query(c) for c in group) if q is not None]
         if queries:
             positives.append(queries[0] if len(queries) == 1 else Or(queries))
     if not positives:
         return None
     query: Query = positives[0] if len(positives) == 1 else And(positives)
-    negatives = [q for q in map(clause_query, parsed.excluded) if q is not None]
+    negatives = [q for q in (clause_query(c) for c in parsed.excluded) if q is not None]
     if negatives:
         query = AndNot(query, Or(negatives))
     return query
+
+
+def build(parsed: Parsed) -> Query | None:
+    """The scored query: ``matching``, with the title and exact-diacritic fields adding to the
+    score of what it matches (None when nothing is left to search)."""
+    required = matching(parsed)
+    if required is None:
+        return None
+    boosts = [q for q in (clause_query(c, BOOST) for c in parsed.words) if q is not None]
+    return AndMaybe(required, Or(boosts)) if boosts else required
+
+
+def highlight_terms(parsed: Parsed, analyzer: Any) -> frozenset[str]:
+    """The terms of the words asked for (not the excluded ones) under ``analyzer``."""
+    return frozenset(term for clause in parsed.words for term in terms(analyzer, clause.text))
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -223,6 +238,111 @@ def _closed(store: IndexStore, searcher: Any, today: int) -> set[int]:
     return cached
 
 
+_FORMATTER = _MarkFormatter()
+_SNIPPETS = highlight.ContextFragmenter(maxchars=240, surround=60)
+# Titles whole: a context fragment drops what lies before the first word and after the last
+# ("<b>Điện</b>." would lose its "<" and ".").
+_TITLES = highlight.WholeFragmenter()
+
+
+SNIPPET_SOURCE = 4000  # characters of a body read for its snippet
+
+
+def _marked(text: str, parsed: Parsed, analyzer: Any, fragmenter: Any, top: int) -> str:
+    """``text`` escaped, the words asked for in <mark> (as analysed by ``analyzer``; ``index``
+    mode, so the parts of Khmer compounds are marked too). Snippets come from the first
+    ``SNIPPET_SOURCE`` characters: analysing a whole long lesson per hit costs more than the
+    search."""
+    wanted = highlight_terms(parsed, analyzer)
+    return highlight.highlight(
+        text[:SNIPPET_SOURCE],
+        wanted,
+        analyzer,
+        fragmenter,
+        _FORMATTER,
+        top=top,
+        minscore=1,
+        mode="index",
+    )
+
+
+def _hit(stored: Mapping[str, Any], score: float, parsed: Parsed) -> Hit:
+    title, body = stored.get("title", ""), stored.get("body", "")
+    # English documents match by stems too: mark what the stems matched.
+    analyzer = _ENGLISH if stored["language"] == "en" else _FOLDED
+    return Hit(
+        key=stored["key"],
+        kind=stored["kind"],
+        language=stored["language"],
+        url=stored["url"],
+        title=title,
+        title_html=_marked(title, parsed, analyzer, _TITLES, 1) or html.escape(title, quote=False),
+        snippet_html=_marked(body, parsed, analyzer, _SNIPPETS, 2),
+        context=stored.get("context", ""),
+        subjects=[s for s in stored.get("subject", "").split(",") if s],
+        level=stored.get("level", ""),
+        licence=stored.get("licence", ""),
+        score=score,
+    )
+
+
+def _segment_values(reader: Any) -> dict[str, list[Any]]:
+    """Each facet's value(s) for each document of one segment (subjects as tuples)."""
+    size = reader.doc_count_all()
+    values: dict[str, list[Any]] = {}
+    for name in FACETS:
+        column: list[Any] = [None] * size
+        field = _FACET_FIELDS[name]
+        for value in reader.field_terms(field):
+            for docnum in reader.postings(field, value).all_ids():
+                if name == "subject":
+                    column[docnum] = (*(column[docnum] or ()), value)
+                else:
+                    column[docnum] = value
+        values[name] = column
+    return values
+
+
+def _facet_values(store: IndexStore, searcher: Any) -> dict[str, list[Any]]:
+    """Facet values by document number for the whole searcher: built from per-segment
+    columns, which are kept across commits (a segment never changes; only new and merged
+    segments are read)."""
+    cached = store.cache.get("facet-values")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    columns: dict[str, list[Any]] = {name: [] for name in FACETS}
+    live: set[Any] = set()
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        segment = reader.segment()
+        key = (segment.segment_id(), reader.doc_count_all()) if segment else id(reader)
+        live.add(key)
+        if key not in store.segment_cache:
+            store.segment_cache[key] = _segment_values(reader)
+        for name in FACETS:
+            columns[name].extend(store.segment_cache[key][name])
+    for key in set(store.segment_cache) - live:
+        del store.segment_cache[key]
+    store.cache["facet-values"] = columns
+    return columns
+
+
+def _count_facets(
+    store: IndexStore, searcher: Any, docs: set[int]
+) -> dict[str, list[tuple[str, int]]]:
+    if not docs:
+        return {name: [] for name in FACETS}
+    columns = _facet_values(store, searcher)
+    counted: dict[str, list[tuple[str, int]]] = {}
+    for name in FACETS:
+        column = columns[name]
+        values = (column[d] for d in docs)
+        counts = Counter(chain.from_iterable(v for v in values if v) if name == "subject"
+                         else (v for v in values if v))  # fmt: skip
+        counted[name] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return counted
+
+
 def _suggest(searcher: Any, parsed: Parsed) -> str | None:
     changed = False
     words: list[str] = []
@@ -233,7 +353,7 @@ def _suggest(searcher: Any, parsed: Parsed) -> str | None:
         # Known in any field under that field's analysis (an English word by its stem too).
         known = any(
             searcher.doc_frequency(name, term)
-            for name, analyzer in FIELDS
+            for name, analyzer in MATCH
             for term in terms(analyzer, clause.text)
         )
         found = None if known else _correct(searcher, fold(clause.text))
@@ -243,13 +363,13 @@ def _suggest(searcher: Any, parsed: Parsed) -> str | None:
 
 
 def _correct(searcher: Any, word: str) -> str | None:
-    """The nearest word of the titles and bodies: one edit away, else two for words of four
+    """The nearest word of the titles and texts: one edit away, else two for words of four
     letters or more (Whoosh counts swapped letters, "dein" for "dien", as two edits)."""
+    corrector = searcher.corrector("text")
     for distance in (1, 2) if len(word) > 3 else (1,):
-        for name in ("title", "body"):
-            found = searcher.corrector(name).suggest(word, limit=1, maxdist=distance, prefix=1)
-            if found:
-                return found[0]
+        found = corrector.suggest(word, limit=1, maxdist=distance, prefix=1)
+        if found:
+            return found[0]
     return None
 
 
@@ -275,58 +395,26 @@ def search(
     if query is None:
         return results
     with store.searcher() as searcher:
-        facets = {name: sorting.FieldFacet(_FACET_FIELDS[name], allow_overlap=name == "subject",
-                                           maptype=sorting.Count) for name in FACETS}  # fmt: skip
         allowed = _filter(store, searcher, filters)
         if allowed is not None and not allowed:
             return results  # no document has those values (Whoosh reads set() as no filter)
-        found = searcher.search(
-            query,
-            limit=page * per_page,
-            filter=allowed,
-            mask=_closed(store, searcher, int((today or _today()).strftime("%Y%m%d"))) or None,
-            groupedby=facets,
-            scored=True,
-        )
-        # Highlight what was asked for, not what was excluded.
-        found.q = build(Parsed(parsed.groups, ()))
-        found.formatter = _MarkFormatter()
-        found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        # Titles whole: a context fragment drops what lies before the first word and after
-        # the last ("<b>Điện</b>." would lose its "<" and ".").
-        titles = highlight.Highlighter(
-            fragmenter=highlight.WholeFragmenter(), formatter=found.formatter
-        )
-        results.total = len(found)
-        for name in FACETS:
-            counts = found.groups(name)
-            results.facets[name] = sorted(
-                ((str(value), n) for value, n in counts.items() if value not in (None, "")),
-                key=lambda item: (-item[1], item[0]),
+        closed = _closed(store, searcher, int((today or _today()).strftime("%Y%m%d")))
+        # Every match, unscored (cheap): the total and the facet counts.
+        docs = set(searcher.docs_for_query(matching(parsed)))
+        if allowed is not None:
+            docs &= allowed
+        docs -= closed
+        results.total = len(docs)
+        results.facets = _count_facets(store, searcher, docs)
+        if docs:
+            # Only the best page*per_page are scored in full (Whoosh skips low-quality blocks).
+            found = searcher.search(
+                query, limit=page * per_page, filter=allowed, mask=closed or None
             )
-        start = (page - 1) * per_page
-        for hit in list(found)[start : start + per_page]:
-            stored = hit.fields()
-            title, body = stored.get("title", ""), stored.get("body", "")
-            # English documents are matched by stems too: highlight with the stemming fields.
-            suffix = "_en" if stored["language"] == "en" else ""
-            results.hits.append(
-                Hit(
-                    key=stored["key"],
-                    kind=stored["kind"],
-                    language=stored["language"],
-                    url=stored["url"],
-                    title=title,
-                    title_html=titles.highlight_hit(hit, f"title{suffix}", text=title, minscore=0)
-                    or html.escape(title, quote=False),
-                    snippet_html=hit.highlights(f"body{suffix}", text=body, top=2),
-                    context=stored.get("context", ""),
-                    subjects=[s for s in stored.get("subject", "").split(",") if s],
-                    level=stored.get("level", ""),
-                    licence=stored.get("licence", ""),
-                    score=float(hit.score or 0.0),
-                )
-            )
+            # top_n, not the Results' own list: its length would count every match again.
+            top = found.top_n[(page - 1) * per_page : page * per_page]
+            results.hits = [_hit(searcher.stored_fields(docnum), float(score or 0.0), parsed)
+                            for score, docnum in top]  # fmt: skip
         if results.total < SUGGEST_BELOW:
             results.suggestion = _suggest(searcher, parsed)
     if visible is not None and results.hits:

@@ -28,7 +28,7 @@ from search.analysis import english_analyzer, exact_analyzer, folded_analyzer, n
 
 # Bumped whenever the schema or the analysis changes: `flask search check` then asks for a
 # reindex.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATE_KEY = "~state"  # the document that holds the outbox cursor, committed with the changes
 FACETS = ("language", "kind", "subject", "level", "licence")
 TITLE_BOOST = 3.0
@@ -51,12 +51,16 @@ def make_schema() -> fields.Schema:
         digest=fields.STORED(),
         cursor=fields.STORED(),
         schema_version=fields.STORED(),
+        # A word must match ``text`` (title and body, folded) or ``text_en`` (English
+        # documents, stemmed): one posting list per word, the cheap way to find matches.
+        text=fields.TEXT(analyzer=folded),
+        text_en=fields.TEXT(analyzer=english),
+        # Only add to the score of what matched: the title weighs more, and so do the very
+        # diacritics typed ("học" above "hóc").
         title=fields.TEXT(analyzer=folded, stored=True, field_boost=TITLE_BOOST),
         title_exact=fields.TEXT(analyzer=exact, field_boost=TITLE_BOOST),
-        title_en=fields.TEXT(analyzer=english, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=folded, stored=True),
-        body_exact=fields.TEXT(analyzer=exact),
-        body_en=fields.TEXT(analyzer=english),
+        text_exact=fields.TEXT(analyzer=exact),
+        body=fields.STORED(),  # the original text, for snippets
     )
 
 
@@ -87,12 +91,12 @@ def to_fields(document: Mapping[str, Any]) -> dict[str, Any]:
         "digest": digest(document),
         "title": title,
         "title_exact": title,
+        "text": f"{title}\n{body}",
+        "text_exact": f"{title}\n{body}",
         "body": body,
-        "body_exact": body,
     }
     if document.get("opens_on"):
         row["opens_on"] = int(document["opens_on"])
     if english:
-        row["title_en"] = title
-        row["body_en"] = body
+        row["text_en"] = f"{title}\n{body}"
     return {name: value for name, value in row.items() if value != ""}

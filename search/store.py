@@ -44,6 +44,7 @@ class IndexStore:
         self._ix_path: Path | None = None
         self._searcher: Searcher | None = None
         self.cache: dict[Any, Any] = {}  # per-searcher caches (filter sets, facet values)
+        self.segment_cache: dict[Any, Any] = {}  # per-segment facet columns, across commits
 
     @property
     def link(self) -> Path:

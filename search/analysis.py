@@ -148,13 +148,15 @@ def _is_latin(char: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """Lower case without the diacritics of Latin letters; đ → d. Other scripts unchanged."""
+    """Lower case without the diacritics of Latin letters; đ → d, ƀ → b. Other scripts
+    unchanged."""
     word = word.lower()
     if word.isascii():
         return word
     out: list[str] = []
     latin = False
-    for char in unicodedata.normalize("NFD", word.replace("đ", "d")):
+    # đ (Vietnamese) and ƀ (Ede, Jrai, Bahnar) have no Unicode decomposition.
+    for char in unicodedata.normalize("NFD", word.replace("đ", "d").replace("ƀ", "b")):
         if unicodedata.combining(char) or unicodedata.category(char) == "Mn":
             if latin:
                 continue

@@ -28,7 +28,7 @@ from search.analysis import english_analyzer, exact_analyzer, folded_analyzer, n
 
 # Bumped whenever the schema or the analysis changes: `flask search check` then asks for a
 # reindex.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STATE_KEY = "~state"  # the document that holds the outbox cursor, committed with the changes
 FACETS = ("language", "kind", "subject", "level", "licence")
 TITLE_BOOST = 3.0

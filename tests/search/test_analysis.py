@@ -33,6 +33,13 @@ def test_nfc_and_nfd_input_give_the_same_terms(make_index):
     assert index.keys(unicodedata.normalize("NFD", "Việt")) == ["r:nfd"]
 
 
+def test_barred_b_of_ede_jrai_and_bahnar_folds_to_b(make_index):
+    assert terms(FOLDED, "Ƀuôn ƀuôn") == ["buon", "buon"]
+    assert unicodedata.normalize("NFD", "ƀ") == "ƀ"  # no decomposition, like đ
+    index = make_index({"key": "r:rad", "language": "rad", "title": "Ƀuôn Ama Thuôt"})
+    assert index.keys("buon ama") == ["r:rad"]
+
+
 def test_d_bar_folds_to_d(make_index):
     assert terms(FOLDED, "Đường đi ĐIỆN") == ["duong", "di", "dien"]
     # Unicode gives đ no decomposition: plain NFD + dropping marks would keep it.

@@ -151,8 +151,16 @@ def build(parsed: Parsed) -> Query | None:
     required = matching(parsed)
     if required is None:
         return None
-    boosts = [q for q in (clause_query(c, BOOST) for c in parsed.words) if q is not None]
+    boosts = [q for q in (clause_query(c, _boosts(c)) for c in parsed.words) if q is not None]
     return AndMaybe(required, Or(boosts)) if boosts else required
+
+
+def _boosts(clause: Clause) -> tuple[tuple[str, Any], ...]:
+    """The title always; the exact fields only for words typed with diacritics (for "hoc",
+    Khmer or English words the exact terms are the folded ones, and would only cost time)."""
+    if terms(_EXACT, clause.text) == terms(_FOLDED, clause.text):
+        return BOOST[:1]
+    return BOOST
 
 
 def highlight_terms(parsed: Parsed, analyzer: Any) -> frozenset[str]:

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from portal.extensions import db
 from portal.i18n import force_language
+from search.service import SearchUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ MESSAGES = {
         _l("The portal cannot reach its database right now. Please try again in a few minutes."),
     ),
 }
+SEARCH_UNAVAILABLE = _l("Search is not available right now. Please try again in a few minutes.")
 
 
 def render_error(code: int, description: str | None = None):  # type: ignore[no-untyped-def]
@@ -40,7 +42,7 @@ def render_error(code: int, description: str | None = None):  # type: ignore[no-
     if request.path.startswith("/api/"):  # RFC 9457, in English: developers read it
         with force_language("en"):
             body = {"type": "about:blank", "title": str(title), "status": code}
-            body["detail"] = str(message)
+            body["detail"] = str(description or message)
         response = jsonify(body)
         response.status_code = code
         response.mimetype = "application/problem+json"
@@ -68,6 +70,10 @@ def init_app(app: Flask) -> None:
         logger.error("database unavailable: %s", exc)
         db.session.rollback()
         return render_error(ServiceUnavailable.code)
+
+    @app.errorhandler(SearchUnavailable)
+    def search_unavailable(exc: SearchUnavailable):  # type: ignore[no-untyped-def]
+        return render_error(ServiceUnavailable.code, SEARCH_UNAVAILABLE)
 
     @app.errorhandler(InternalServerError)
     def internal_error(exc: InternalServerError):  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
+from sqlalchemy.exc import SQLAlchemyError
 
 from search import indexer, outbox
 from search.indexer import Report, Source
@@ -31,6 +32,10 @@ from search.store import IndexStore, read_state
 logger = logging.getLogger(__name__)
 
 MODES = ("thread", "inline", "off")
+
+
+class SearchUnavailable(RuntimeError):
+    """The index cannot be read (missing files, a broken disk): the page says so."""
 
 
 class Backend(Protocol):
@@ -82,7 +87,14 @@ class SearchService:
     # Queries
 
     def search(self, text: str | None, **options: Any) -> Results:
-        return run_search(self.store, text, visible=self.backend.visible, **options)
+        try:
+            return run_search(self.store, text, visible=self.backend.visible, **options)
+        except SQLAlchemyError:
+            raise  # the database's own outage page
+        except Exception as exc:
+            logger.exception("search: the index at %s cannot be read", self.store.base)
+            self.store.close()  # open it afresh next time
+            raise SearchUnavailable(str(exc)) from exc
 
     # Indexing
 

@@ -296,3 +296,22 @@ def test_the_search_box_is_on_every_page_and_prefilled_on_search(en, water):
     )
     # Submitting the box (a plain GET) is the search page.
     assert result_titles(page_of(en.get("/search", query_string={"q": "nuoc sach"})))
+
+
+def test_an_unreadable_index_is_a_503_in_the_visitors_language_not_a_500(client, search_index):
+    import shutil
+
+    live = search_index.store.live_path()
+    assert client.get("/search?q=nuoc").status_code == 200
+    search_index.store.close()
+    shutil.rmtree(live)  # a lost disk, a half-copied folder
+    live.mkdir()
+    page = client.get("/search?q=nuoc", headers={"Accept-Language": "vi"})
+    assert page.status_code == 503
+    assert "Tìm kiếm tạm thời không dùng được" in page.get_data(as_text=True)
+    api = client.get("/api/v1/search?q=nuoc")
+    assert api.status_code == 503
+    assert api.mimetype == "application/problem+json"
+    assert api.get_json()["detail"].startswith("Search is not available right now")
+    # The rest of the portal goes on.
+    assert client.get("/").status_code == 200

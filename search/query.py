@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -231,6 +231,34 @@ def _filter(store: IndexStore, searcher: Any, filters: Mapping[str, str]) -> set
     return set(sets[0]).intersection(*sets[1:])
 
 
+TERM_CACHE_IDS = 1_000_000  # document numbers kept in cached term sets, per searcher
+
+
+def _docset(store: IndexStore, searcher: Any, query: Query) -> frozenset[int]:
+    """The documents matching ``query``, unscored, as set algebra over the posting lists of
+    its terms (intersections run in C); each term's set is cached per searcher, so the common
+    words of a language are read once per commit, not once per search."""
+    if isinstance(query, And):
+        sets = sorted((_docset(store, searcher, q) for q in query.subqueries), key=len)
+        return sets[0].intersection(*sets[1:])
+    if isinstance(query, Or):
+        return frozenset().union(*(_docset(store, searcher, q) for q in query.subqueries))
+    if isinstance(query, AndNot):
+        return _docset(store, searcher, query.a) - _docset(store, searcher, query.b)
+    cache: OrderedDict[Any, frozenset[int]] = store.cache.setdefault("terms", OrderedDict())
+    key = (type(query).__name__, repr(query))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = frozenset(searcher.docs_for_query(query))
+        store.cache["term-ids"] = store.cache.get("term-ids", 0) + len(found)
+        while store.cache["term-ids"] > TERM_CACHE_IDS and len(cache) > 1:
+            _, dropped = cache.popitem(last=False)
+            store.cache["term-ids"] -= len(dropped)
+    else:
+        cache.move_to_end(key)
+    return found
+
+
 def _today() -> date:
     return datetime.now(UTC).date()  # the day the lesson pages use to open a cohort
 
@@ -408,7 +436,7 @@ def search(
             return results  # no document has those values (Whoosh reads set() as no filter)
         closed = _closed(store, searcher, int((today or _today()).strftime("%Y%m%d")))
         # Every match, unscored (cheap): the total and the facet counts.
-        docs = set(searcher.docs_for_query(matching(parsed)))
+        docs = set(_docset(store, searcher, matching(parsed)))
         if allowed is not None:
             docs &= allowed
         docs -= closed

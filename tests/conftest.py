@@ -183,6 +183,17 @@ def search_index(app: Flask, db: Any, tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
+def indexed(db: Any, search_index: Any) -> Callable[[], None]:
+    """``indexed()`` commits what the test made and brings the test's index up to date."""
+
+    def commit() -> None:
+        db.session.commit()
+        search_index.drain()
+
+    return commit
+
+
+@pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """Create a user: ``make_user(roles=("teacher",), phone="0912345678")``."""
     from portal.accounts import operations

@@ -41,17 +41,6 @@ def assert_problem(response, status: int) -> dict:
 
 
 @pytest.fixture
-def indexed(db, search_index):
-    """Commit what the test made and bring the test's index up to date."""
-
-    def commit() -> None:
-        db.session.commit()
-        search_index.drain()
-
-    return commit
-
-
-@pytest.fixture
 def water(make_resource, make_course, indexed):
     """A bilingual resource, a Vietnamese course about water, and a draft."""
     made = {

@@ -27,17 +27,6 @@ def en(client):
 
 
 @pytest.fixture
-def indexed(db, search_index):
-    """Commit what the test made and bring the test's index up to date."""
-
-    def commit() -> None:
-        db.session.commit()
-        search_index.drain()
-
-    return commit
-
-
-@pytest.fixture
 def water(make_resource, indexed):
     """Three published resources about water (two subjects, two licences; one in English
     too) and a draft."""

@@ -39,6 +39,20 @@ def user(user_id: int) -> Any:
     return db.session.get(User, user_id)
 
 
+def app_teacher(app: Any) -> Any:
+    """The teacher the ``sync_app`` fixture made (in the current app context)."""
+    return user(app.config["SEARCH_TEST_TEACHER"])
+
+
+def committed_course(app: Any, title: str, **options: Any) -> tuple[int, list[int]]:
+    """The ids of a course by the app's teacher and of its lessons, committed in an app
+    context of its own."""
+    with app.app_context():
+        course = new_course(app_teacher(app), title, **options)
+        db.session.commit()
+        return course.id, [lesson.id for lesson in course.lessons]
+
+
 def new_course(
     owner: Any,
     title: str,

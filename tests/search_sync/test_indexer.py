@@ -24,7 +24,9 @@ from search.schema import to_fields
 from search.store import IndexStore
 from tests.conftest import PASSWORD
 from tests.search_sync.support import (
+    app_teacher,
     check,
+    committed_course,
     cursor_of,
     documents,
     found,
@@ -33,27 +35,19 @@ from tests.search_sync.support import (
     other_host,
     outbox,
     service,
-    user,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _teacher(app):
-    return user(app.config["SEARCH_TEST_TEACHER"])
-
-
 def _course(app, title, **options):
-    with app.app_context():
-        course = new_course(_teacher(app), title, **options)
-        db.session.commit()
-        return course.id
+    return committed_course(app, title, **options)[0]
 
 
 def _rename(app, course_id, title):
     with app.app_context():
         co.save_course_text(
-            db.session.get(cw.Course, course_id), _teacher(app), language="vi", title=title,
+            db.session.get(cw.Course, course_id), app_teacher(app), language="vi", title=title,
             summary="", description="",
         )  # fmt: skip
         db.session.commit()
@@ -115,7 +109,7 @@ def test_two_hosts_follow_one_outbox_each_with_its_own_cursor(sync_app, tmp_path
 def test_a_writer_killed_before_its_commit_leaves_an_index_that_recovers(sync_app):
     course_id = _course(sync_app, "Nuôi ong mật")
     with sync_app.app_context(), _pending(sync_app):
-        waiting = new_course(_teacher(sync_app), "Trồng lúa nước")
+        waiting = new_course(app_teacher(sync_app), "Trồng lúa nước")
         db.session.commit()
         waiting_id = waiting.id
     search_dir = sync_app.config["PORTAL_SEARCH_DIR"]

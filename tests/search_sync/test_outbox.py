@@ -15,7 +15,9 @@ from courses.resources import models as rm
 from courses.resources import operations as ro
 from portal.extensions import db
 from tests.search_sync.support import (
+    app_teacher,
     check,
+    committed_course,
     documents,
     found,
     keys,
@@ -23,24 +25,14 @@ from tests.search_sync.support import (
     new_resource,
     outbox,
     service,
-    user,
 )
 
-
-def _teacher(app):
-    return user(app.config["SEARCH_TEST_TEACHER"])
-
-
-def _course(app, title, **options):
-    with app.app_context():
-        course = new_course(_teacher(app), title, **options)
-        db.session.commit()
-        return course.id, [lesson.id for lesson in course.lessons]
+_course = committed_course
 
 
 def _resource(app, title, **options):
     with app.app_context():
-        resource = new_resource(_teacher(app), title, **options)
+        resource = new_resource(app_teacher(app), title, **options)
         db.session.commit()
         return resource.id
 
@@ -61,7 +53,7 @@ def test_a_committed_course_writes_one_row_for_its_root_and_is_indexed(sync_app)
 
 def test_one_commit_touching_two_roots_writes_one_row_each(sync_app):
     with sync_app.app_context():
-        owner = _teacher(sync_app)
+        owner = app_teacher(sync_app)
         course = new_course(owner, "Trồng lúa", publish=False)
         resource = new_resource(owner, "Phân bón hữu cơ", publish=False)
         db.session.flush()
@@ -76,7 +68,7 @@ def test_a_rolled_back_change_writes_no_row_and_leaves_the_index_unchanged(sync_
     resource_id = _resource(sync_app, "Rửa tay đúng cách", publish=False)
     rows, index = outbox(sync_app), documents(service(sync_app).store)
     with sync_app.app_context():
-        owner = _teacher(sync_app)
+        owner = app_teacher(sync_app)
         course = db.session.get(cw.Course, course_id)
         co.save_course_text(
             course, owner, language="vi", title="Tiêu đề bỏ đi", summary="", description=""
@@ -107,7 +99,7 @@ def test_a_savepoint_rolled_back_does_not_forget_the_transactions_changes(sync_a
     IntegrityError must not lose the outbox row of what it changed before."""
     course_id, _ = _course(sync_app, "Nuôi ong mật")
     with sync_app.app_context():
-        owner = _teacher(sync_app)
+        owner = app_teacher(sync_app)
         course = db.session.get(cw.Course, course_id)
         co.save_course_text(
             course, owner, language="vi", title="Nuôi ong lấy mật", summary="", description=""
@@ -144,8 +136,8 @@ def test_a_published_resource_writes_its_row_and_becomes_searchable(sync_app):
     rows = len(outbox(sync_app))
     with sync_app.app_context():
         resource = db.session.get(rm.Resource, resource_id)
-        ro.submit(resource, _teacher(sync_app))
-        ro.publish(resource, _teacher(sync_app))
+        ro.submit(resource, app_teacher(sync_app))
+        ro.publish(resource, app_teacher(sync_app))
         db.session.commit()
     assert [root for _, root in outbox(sync_app)[rows:]] == [f"resource:{resource_id}"]
     assert found(sync_app, "rua tay") == {f"resource:{resource_id}:vi"}
@@ -213,7 +205,7 @@ def test_an_archived_course_keeps_its_document_but_its_lessons_leave(sync_app):
     course_id, [lesson_id] = _course(sync_app, "Nuôi ong mật", lessons=("Chia đàn ong",))
     assert f"lesson:{lesson_id}:vi" in keys(sync_app)
     with sync_app.app_context():
-        co.archive(db.session.get(cw.Course, course_id), _teacher(sync_app))
+        co.archive(db.session.get(cw.Course, course_id), app_teacher(sync_app))
         db.session.commit()
     assert keys(sync_app) == {f"course:{course_id}:vi"}
     assert found(sync_app, "chia dan") == set()
@@ -238,7 +230,7 @@ def test_a_resources_draft_edits_reach_the_index_only_when_republished(sync_app)
     with sync_app.app_context():
         resource = db.session.get(rm.Resource, resource_id)
         ro.save_translation(
-            resource, _teacher(sync_app), language="vi", title="Rửa tay bằng xà phòng",
+            resource, app_teacher(sync_app), language="vi", title="Rửa tay bằng xà phòng",
             summary="", body="Bản nháp",
         )  # fmt: skip
         db.session.commit()
@@ -249,8 +241,8 @@ def test_a_resources_draft_edits_reach_the_index_only_when_republished(sync_app)
     assert check(sync_app).ok
     with sync_app.app_context():
         resource = db.session.get(rm.Resource, resource_id)
-        ro.submit(resource, _teacher(sync_app))
-        ro.publish(resource, _teacher(sync_app))
+        ro.submit(resource, app_teacher(sync_app))
+        ro.publish(resource, app_teacher(sync_app))
         db.session.commit()
     assert found(sync_app, "xa phong") == {f"resource:{resource_id}:vi"}
     assert found(sync_app, "dung cach") == set()
@@ -281,7 +273,7 @@ def test_a_follower_never_sees_an_outbox_id_before_the_ones_below_it(sync_app):
             with sync_app.test_request_context(method="POST"):
                 course = db.session.get(cw.Course, course_id)
                 co.save_course_text(
-                    course, _teacher(sync_app), language="vi", title=title, summary="",
+                    course, app_teacher(sync_app), language="vi", title=title, summary="",
                     description="",
                 )  # fmt: skip
                 db.session.commit()

@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from itertools import chain
 from typing import Any
@@ -431,29 +431,52 @@ def search(
     if query is None:
         return results
     with store.searcher() as searcher:
-        allowed = _filter(store, searcher, filters)
-        if allowed is not None and not allowed:
-            return results  # no document has those values (Whoosh reads set() as no filter)
-        closed = _closed(store, searcher, int((today or _today()).strftime("%Y%m%d")))
-        # Every match, unscored (cheap): the total and the facet counts.
-        docs = set(_docset(store, searcher, matching(parsed)))
-        if allowed is not None:
-            docs &= allowed
-        docs -= closed
-        results.total = len(docs)
-        results.facets = _count_facets(store, searcher, docs)
-        if docs:
-            # Only the best page*per_page are scored in full (Whoosh skips low-quality blocks).
-            found = searcher.search(
-                query, limit=page * per_page, filter=allowed, mask=closed or None
-            )
-            # top_n, not the Results' own list: its length would count every match again.
-            top = found.top_n[(page - 1) * per_page : page * per_page]
-            results.hits = [_hit(searcher.stored_fields(docnum), float(score or 0.0), parsed)
-                            for score, docnum in top]  # fmt: skip
-        if results.total < SUGGEST_BELOW:
-            results.suggestion = _suggest(searcher, parsed)
+        day = int((today or _today()).strftime("%Y%m%d"))
+        pages: OrderedDict[Any, Results] = store.cache.setdefault("pages", OrderedDict())
+        key = (parsed, tuple(sorted(filters.items())), page, per_page, day)
+        if key in pages:  # the same page of the same search on the same index: paging back,
+            pages.move_to_end(key)  # a facet removed again, a popular query
+            results = replace(pages[key], query=results.query, hits=list(pages[key].hits))
+        else:
+            _answer(store, searcher, results, parsed, query, filters, day)
+            pages[key] = replace(results, hits=list(results.hits))
+            if len(pages) > PAGE_CACHE:
+                pages.popitem(last=False)
     if visible is not None and results.hits:
         shown = visible(results.hits)
         results.hits = [hit for hit in results.hits if hit.key in shown]
     return results
+
+
+PAGE_CACHE = 256  # result pages kept per searcher
+
+
+def _answer(
+    store: IndexStore,
+    searcher: Any,
+    results: Results,
+    parsed: Parsed,
+    query: Query,
+    filters: Mapping[str, str],
+    day: int,
+) -> None:
+    """Fill ``results`` from the index."""
+    allowed = _filter(store, searcher, filters)
+    if allowed is not None and not allowed:
+        return  # no document has those values (Whoosh would read set() as no filter)
+    # Every match, unscored (cheap): the total and the facet counts.
+    docs = set(_docset(store, searcher, matching(parsed)))
+    if allowed is not None:
+        docs &= allowed
+    docs -= _closed(store, searcher, day)
+    results.total = len(docs)
+    results.facets = _count_facets(store, searcher, docs)
+    if docs:
+        # Only the page's hits are read and highlighted; Whoosh scores the matches in ``docs``.
+        found = searcher.search(query, limit=results.page * results.per_page, filter=docs)
+        # top_n, not the Results' own list: its length would count every match again.
+        top = found.top_n[(results.page - 1) * results.per_page : results.page * results.per_page]
+        results.hits = [_hit(searcher.stored_fields(docnum), float(score or 0.0), parsed)
+                        for score, docnum in top]  # fmt: skip
+    if results.total < SUGGEST_BELOW:
+        results.suggestion = _suggest(searcher, parsed)

@@ -359,3 +359,18 @@ def test_documents_that_open_later_stay_out_of_hits_counts_and_facets(make_index
     on_the_day = index.search("tiet kiem", today=date(2026, 12, 7))
     assert on_the_day.total == 3
     assert dict(on_the_day.facets["kind"]) == {"course": 1, "lesson": 2}
+
+
+def test_a_page_asked_again_comes_from_the_cache_until_the_index_changes(make_index):
+    index = make_index({"key": "r:1", "title": "Nuôi cá rô phi"})
+    first = index.search("ca ro", filters={"language": "vi"})
+    pages = index.store.cache["pages"]
+    assert len(pages) == 1
+    again = index.search("cá rô", filters={"language": "vi"})  # another spelling, another key
+    same = index.search("ca ro", filters={"language": "vi"})
+    assert len(pages) == 2
+    assert [h.key for h in same.hits] == [h.key for h in first.hits] == ["r:1"]
+    assert same.hits is not first.hits  # callers may filter their copy
+    assert again.total == 1
+    index.add({"key": "r:2", "title": "Cá rô đồng"})
+    assert sorted(h.key for h in index.search("ca ro").hits) == ["r:1", "r:2"]

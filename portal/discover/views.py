@@ -19,8 +19,8 @@ from courses.discovery import check_search_filters
 from courses.resources.vocabulary import LEVELS, SUBJECTS, licence_label
 from portal.i18n import LANGUAGES
 from search.query import MAX_CHARS, MAX_PAGE, Hit
+from search.schema import FACETS
 
-FACETS = ("language", "kind", "subject", "level", "licence")
 FACET_HEADINGS = {
     "language": _l("Language"),
     "kind": _l("Type"),

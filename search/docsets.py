@@ -1,134 +1,106 @@
-"""Sets of document numbers and facet columns, cached per searcher (or per segment), so
-that a filter, an unscored match and the facet counts cost set operations in C instead of a
-walk through posting lists on every search.
+"""Which documents match, as boolean masks over a searcher's documents, and the facet counts
+of a match: numpy operations over the arrays of ``search.segments`` instead of a walk through
+posting lists on every search.
 
-``store.cache`` is emptied whenever the searcher changes (a commit, a swap);
-``store.segment_cache`` keeps each segment's facet columns for as long as the segment lives.
+``store.cache`` is emptied whenever the searcher changes (a commit, a swap): filter, phrase
+and date masks live there; ``store.segment_cache`` keeps each segment's arrays for as long as
+the segment lives.
 """
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Mapping
-from itertools import chain
 from typing import Any
 
-from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
+import numpy as np
+from whoosh.query import And, AndMaybe, AndNot, NumericRange, Or, Query, Term
 
 from search.schema import FACETS
+from search.segments import view
 from search.store import IndexStore
 
+CACHED_MASKS = 64  # phrase masks kept per searcher (a mask is one byte per document)
 
-def value_docs(store: IndexStore, searcher: Any, name: str, value: str) -> frozenset[int]:
-    """The documents with ``value`` in facet ``name``; cached until the searcher changes, so a
-    filter costs a set lookup instead of a posting-list walk per search."""
+
+def value_mask(store: IndexStore, searcher: Any, name: str, value: str) -> np.ndarray:
+    """The documents with ``value`` in facet ``name``; cached until the searcher changes."""
     key = ("facet", name, value)
     cached = store.cache.get(key)
     if cached is None:
-        cached = store.cache[key] = frozenset(searcher.docs_for_query(Term(name, value)))
-    return cached
+        found = view(store, searcher)
+        cached = store.cache[key] = found.mask(found.term_ids(name, value)) & found.live
+    return cached  # type: ignore[no-any-return]
 
 
-def allowed(store: IndexStore, searcher: Any, filters: Mapping[str, str]) -> set[int] | None:
+def allowed(store: IndexStore, searcher: Any, filters: Mapping[str, str]) -> np.ndarray | None:
     """The documents with every value of ``filters`` (None: no filter)."""
-    sets = [value_docs(store, searcher, name, value) for name, value in sorted(filters.items())]
-    if not sets:
+    masks = [value_mask(store, searcher, name, value) for name, value in sorted(filters.items())]
+    if not masks:
         return None
-    sets.sort(key=len)
-    return set(sets[0]).intersection(*sets[1:])
+    return masks[0] if len(masks) == 1 else np.logical_and.reduce(masks)
 
 
-TERM_CACHE_IDS = 1_000_000  # document numbers kept in cached term sets, per searcher
-
-
-def matching_docs(store: IndexStore, searcher: Any, query: Query) -> frozenset[int]:
-    """The documents matching ``query``, unscored, as set algebra over the posting lists of
-    its terms (intersections run in C); each term's set is cached per searcher, so the common
-    words of a language are read once per commit, not once per search."""
+def matching(store: IndexStore, searcher: Any, query: Query) -> np.ndarray:
+    """The documents matching ``query`` (deleted ones too: callers mask with ``live``)."""
     if isinstance(query, And):
-        sets = sorted((matching_docs(store, searcher, q) for q in query.subqueries), key=len)
-        return sets[0].intersection(*sets[1:])
+        return np.logical_and.reduce([matching(store, searcher, q) for q in query.subqueries])
     if isinstance(query, Or):
-        return frozenset().union(*(matching_docs(store, searcher, q) for q in query.subqueries))
+        return np.logical_or.reduce([matching(store, searcher, q) for q in query.subqueries])
     if isinstance(query, AndNot):
-        return matching_docs(store, searcher, query.a) - matching_docs(store, searcher, query.b)
-    cache: OrderedDict[Any, frozenset[int]] = store.cache.setdefault("terms", OrderedDict())
-    key = (type(query).__name__, repr(query))
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = frozenset(searcher.docs_for_query(query))
-        store.cache["term-ids"] = store.cache.get("term-ids", 0) + len(found)
-        while store.cache["term-ids"] > TERM_CACHE_IDS and len(cache) > 1:
-            _, dropped = cache.popitem(last=False)
-            store.cache["term-ids"] -= len(dropped)
+        return matching(store, searcher, query.a) & ~matching(store, searcher, query.b)
+    if isinstance(query, AndMaybe):
+        return matching(store, searcher, query.a)
+    found = view(store, searcher)
+    if isinstance(query, Term):
+        return found.mask(found.term_ids(query.fieldname, query.text))
+    # A phrase (or anything else): Whoosh checks the positions, once per searcher.
+    cache: OrderedDict[Any, np.ndarray] = store.cache.setdefault("masks", OrderedDict())
+    key = repr(query)
+    mask = cache.get(key)
+    if mask is None:
+        docs = list(searcher.docs_for_query(query))
+        mask = cache[key] = found.mask(np.array(docs, dtype=np.int64))
+        if len(cache) > CACHED_MASKS:
+            cache.popitem(last=False)
     else:
         cache.move_to_end(key)
-    return found
+    return mask
 
 
-def closed(store: IndexStore, searcher: Any, today: int) -> set[int]:
+def closed(store: IndexStore, searcher: Any, today: int) -> np.ndarray:
     """The documents that open after ``today`` (YYYYMMDD); cached per searcher and day."""
     key = ("closed", today)
     cached = store.cache.get(key)
     if cached is None:
-        cached = store.cache[key] = set(
-            searcher.docs_for_query(NumericRange("opens_on", today + 1, None))
-        )
+        docs = list(searcher.docs_for_query(NumericRange("opens_on", today + 1, None)))
+        cached = store.cache[key] = view(store, searcher).mask(np.array(docs, dtype=np.int64))
+    return cached  # type: ignore[no-any-return]
+
+
+def _facet_values(store: IndexStore, searcher: Any, name: str) -> list[tuple[str, np.ndarray]]:
+    """Each value of facet ``name`` with its documents, for the whole searcher (from each
+    segment's, read once per segment)."""
+    key = ("facet-values", name)
+    cached = store.cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found = view(store, searcher)
+    parts: dict[str, list[np.ndarray]] = {}
+    for segment, reader, offset in found.parts:
+        for value, ids in segment.facet(reader, name):
+            parts.setdefault(value, []).append(ids + offset)
+    cached = store.cache[key] = [(value, np.concatenate(ids)) for value, ids in parts.items()]
     return cached
 
 
-def _segment_values(reader: Any) -> dict[str, list[Any]]:
-    """Each facet's value(s) for each document of one segment (subjects as tuples)."""
-    size = reader.doc_count_all()
-    values: dict[str, list[Any]] = {}
-    for name in FACETS:
-        column: list[Any] = [None] * size
-        field = name
-        for value in reader.field_terms(field):
-            for docnum in reader.postings(field, value).all_ids():
-                if name == "subject":
-                    column[docnum] = (*(column[docnum] or ()), value)
-                else:
-                    column[docnum] = value
-        values[name] = column
-    return values
-
-
-def _facet_values(store: IndexStore, searcher: Any) -> dict[str, list[Any]]:
-    """Facet values by document number for the whole searcher: built from per-segment
-    columns, which are kept across commits (a segment never changes; only new and merged
-    segments are read)."""
-    cached = store.cache.get("facet-values")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    columns: dict[str, list[Any]] = {name: [] for name in FACETS}
-    live: set[Any] = set()
-    for sub, _offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        segment = reader.segment()
-        key = (segment.segment_id(), reader.doc_count_all()) if segment else id(reader)
-        live.add(key)
-        if key not in store.segment_cache:
-            store.segment_cache[key] = _segment_values(reader)
-        for name in FACETS:
-            columns[name].extend(store.segment_cache[key][name])
-    for key in set(store.segment_cache) - live:
-        del store.segment_cache[key]
-    store.cache["facet-values"] = columns
-    return columns
-
-
 def count_facets(
-    store: IndexStore, searcher: Any, docs: set[int]
+    store: IndexStore, searcher: Any, docs: np.ndarray
 ) -> dict[str, list[tuple[str, int]]]:
-    if not docs:
-        return {name: [] for name in FACETS}
-    columns = _facet_values(store, searcher)
+    """For each facet, its values among ``docs`` (a mask) with their counts, most first."""
     counted: dict[str, list[tuple[str, int]]] = {}
     for name in FACETS:
-        column = columns[name]
-        values = (column[d] for d in docs)
-        counts = Counter(chain.from_iterable(v for v in values if v) if name == "subject"
-                         else (v for v in values if v))  # fmt: skip
-        counted[name] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        counts = [(value, int(np.count_nonzero(docs[ids])))
+                  for value, ids in _facet_values(store, searcher, name)]  # fmt: skip
+        counted[name] = sorted(((v, n) for v, n in counts if n), key=lambda i: (-i[1], i[0]))
     return counted

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 from whoosh import highlight
 from whoosh.query import And, AndMaybe, AndNot, Or, Phrase, Query, Term
 
-from search import docsets
+from search import docsets, ranking
 from search.analysis import (
     english_analyzer,
     exact_analyzer,
@@ -39,6 +40,7 @@ from search.analysis import (
     terms,
 )
 from search.schema import FACETS
+from search.segments import view
 from search.store import IndexStore
 
 MAX_CHARS = 500
@@ -344,21 +346,17 @@ def _answer(
 ) -> None:
     """Fill ``results`` from the index."""
     allowed = docsets.allowed(store, searcher, filters)
-    if allowed is not None and not allowed:
-        return  # no document has those values (Whoosh would read set() as no filter)
-    # Every match, unscored (cheap): the total and the facet counts.
-    docs = set(docsets.matching_docs(store, searcher, matching(parsed)))
+    # Every match, unscored (masks): the total and the facet counts.
+    docs = docsets.matching(store, searcher, matching(parsed)) & view(store, searcher).live
     if allowed is not None:
         docs &= allowed
-    docs -= docsets.closed(store, searcher, day)
-    results.total = len(docs)
+    docs &= ~docsets.closed(store, searcher, day)
+    results.total = int(np.count_nonzero(docs))
     results.facets = docsets.count_facets(store, searcher, docs)
-    if docs:
-        # Only the page's hits are read and highlighted; Whoosh scores the matches in ``docs``.
-        found = searcher.search(query, limit=results.page * results.per_page, filter=docs)
-        # top_n, not the Results' own list: its length would count every match again.
-        top = found.top_n[(results.page - 1) * results.per_page : results.page * results.per_page]
-        results.hits = [_hit(searcher.stored_fields(docnum), float(score or 0.0), parsed)
-                        for score, docnum in top]  # fmt: skip
+    if results.total:
+        # Scored over arrays (search.ranking); only the page's hits are read and highlighted.
+        best = ranking.top(store, searcher, query, docs, results.page * results.per_page)
+        shown = best[(results.page - 1) * results.per_page :]
+        results.hits = [_hit(searcher.stored_fields(d), score, parsed) for score, d in shown]
     if results.total < SUGGEST_BELOW:
         results.suggestion = _suggest(searcher, parsed)

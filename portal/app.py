@@ -181,13 +181,22 @@ def register_cli(app: Flask) -> None:
     from portal.demo import demo_cli
     from portal.i18n.cli import translate_cli
     from portal.places.cli import places_cli
+    from portal.recognition.cli import criteria_cli
     from portal.storage import storage_cli
     from search.cli import search_cli
 
     app.cli.add_command(records_cli)
     app.cli.add_command(content_cli)
 
-    for group in (accounts_cli, demo_cli, translate_cli, places_cli, storage_cli, search_cli):
+    for group in (
+        accounts_cli,
+        demo_cli,
+        translate_cli,
+        places_cli,
+        criteria_cli,
+        storage_cli,
+        search_cli,
+    ):
         app.cli.add_command(group)
 
 

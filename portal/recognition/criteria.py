@@ -4,10 +4,10 @@ the forms and the evidence rules read.
 A set is one YAML (or JSON) file under ``portal/recognition/data/criteria/``; docs/criteria.md
 describes every key, and the shipped files are examples of each. In short::
 
-    code: citizen-worker          # a set's identity across versions
+    code: citizen-workers         # a set's identity across versions
     version: 1                    # a new text is a new version; a used version never changes
     model: citizen                # citizen, family, clan, community, unit
-    respondent_group: worker      # optional: which form of the model's groups this is
+    respondent_group: enterprise_workers  # optional: the occupation group that answers it
     sample: true                  # true until the official text is loaded
     title: {vi: ..., en: ...}     # every text: a mapping of language → text, "vi" required
     issuing_body: {vi: ...}

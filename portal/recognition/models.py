@@ -95,7 +95,7 @@ class CriteriaSet(db.Model):
     __table_args__ = (UniqueConstraint("code", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64))  # e.g. citizen-worker
+    code: Mapped[str] = mapped_column(String(64))  # e.g. citizen-workers
     version: Mapped[int]
     model: Mapped[str] = mapped_column(String(16), index=True)
     respondent_group: Mapped[str | None] = mapped_column(String(32))

@@ -115,6 +115,34 @@ def issue_certificate(
     return certificate
 
 
+def issue_title(
+    *,
+    holder_name: str,
+    achievement: str,
+    issuer: str,
+    language: str,
+    user: User | None = None,
+) -> Certificate:
+    """Issue a certificate of a learning-society title (Learning Citizen, Family, Clan,
+    Community or Unit) to ``holder_name`` — a person, a household, a clan, a village or an
+    organisation; ``user`` when the holder is a person with an account. One per decision: the
+    caller keeps the certificate it gets."""
+    certificate = Certificate(
+        code=_unused_code(),
+        kind=CertificateKind.TITLE.value,
+        achievement=_text(achievement, 300, "no_achievement"),
+        hours=Decimal(0),
+        user_id=user.id if user is not None else None,
+        learner_name=_text(holder_name, 200, "no_achievement"),
+        issuer=_text(issuer, 200, "no_issuer"),
+        language=language,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    logger.info("title certificate %s issued: %s", certificate.id, certificate.achievement)
+    return certificate
+
+
 def revoke(certificate: Certificate, *, by: User | None, reason: str) -> Certificate:
     """Revoke ``certificate`` for ``reason``; its verify page says so from now on."""
     if certificate.is_revoked:

@@ -81,9 +81,9 @@ def load(paths: tuple[Path, ...]) -> None:
 @criteria_cli.command("list")
 def list_sets() -> None:
     """The criteria sets in the database."""
-    for row in db.session.scalars(select(CriteriaSet).order_by(CriteriaSet.model,
-                                                                CriteriaSet.code,
-                                                                CriteriaSet.version)):  # fmt: skip
+    for row in db.session.scalars(
+        select(CriteriaSet).order_by(CriteriaSet.model, CriteriaSet.code, CriteriaSet.version)
+    ):
         until = row.effective_to.isoformat() if row.effective_to else "…"
         used = "in use" if sets.in_use(row) else "unused"
         sample = "sample" if row.is_sample else "official"
@@ -96,8 +96,12 @@ def list_sets() -> None:
 @criteria_cli.command("export")
 @click.argument("code")
 @click.option("--version", type=int, help="The version (default: the latest).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: standard output).")  # fmt: skip
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
 def export(code: str, version: int | None, output: Path | None) -> None:
     """Write a stored criteria set as YAML (the same format ``load`` reads)."""
     row = sets.find(code, version)

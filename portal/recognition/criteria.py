@@ -300,14 +300,34 @@ class _Check:
 
 
 KEYS = {
-    "code", "version", "model", "respondent_group", "respondent_label", "sample", "title",
-    "issuing_body", "legal_reference", "period", "effective", "pass", "grades",
-    "evidence_types", "criteria",
-}  # fmt: skip
+    "code",
+    "version",
+    "model",
+    "respondent_group",
+    "respondent_label",
+    "sample",
+    "title",
+    "issuing_body",
+    "legal_reference",
+    "period",
+    "effective",
+    "pass",
+    "grades",
+    "evidence_types",
+    "criteria",
+}
 INDICATOR_KEYS = {
-    "code", "title", "help", "max_points", "min_points", "answer", "step", "options",
-    "evidence_types", "auto",
-}  # fmt: skip
+    "code",
+    "title",
+    "help",
+    "max_points",
+    "min_points",
+    "answer",
+    "step",
+    "options",
+    "evidence_types",
+    "auto",
+}
 
 
 def validate(document: Any) -> Definition:
@@ -349,8 +369,9 @@ def validate(document: Any) -> Definition:
         check.fail("effective.to", "must be after effective.from")
 
     evidence: dict[str, Mapping[str, str]] = {}
-    for n, item in enumerate(check.sequence(doc.get("evidence_types"), "evidence_types",
-                                            required=False)):  # fmt: skip
+    for n, item in enumerate(
+        check.sequence(doc.get("evidence_types"), "evidence_types", required=False)
+    ):
         path = f"evidence_types[{n}]"
         item = check.mapping(item, path)
         type_code = check.code(item.get("code"), f"{path}.code")
@@ -369,14 +390,18 @@ def validate(document: Any) -> Definition:
         seen.add(criterion_code)
         indicators = []
         for m, raw in enumerate(check.sequence(item.get("indicators"), f"{path}.indicators")):
-            indicator = _indicator(check, raw, f"{path}.indicators[{m}]", criterion_code,
-                                   evidence, model)  # fmt: skip
+            indicator = _indicator(
+                check, raw, f"{path}.indicators[{m}]", criterion_code, evidence, model
+            )
             if indicator.code in seen:
                 check.fail(f"{path}.indicators[{m}].code", f"{indicator.code!r} is used twice")
             seen.add(indicator.code)
             indicators.append(indicator)
-        criteria.append(Criterion(criterion_code, check.text(item.get("title"), f"{path}.title"),
-                                  tuple(indicators)))  # fmt: skip
+        criteria.append(
+            Criterion(
+                criterion_code, check.text(item.get("title"), f"{path}.title"), tuple(indicators)
+            )
+        )
     max_total = sum((c.max_points for c in criteria), Decimal(0))
 
     rules = check.mapping(doc.get("pass") or {}, "pass")
@@ -392,16 +417,20 @@ def validate(document: Any) -> Definition:
         for criterion in criteria:
             for indicator in criterion.indicators:
                 if indicator.min_points is None and min_each > indicator.max_points:
-                    check.fail("pass.min_each", f"is more than indicator {indicator.code}'s "
-                                                f"{indicator.max_points} points")  # fmt: skip
+                    check.fail(
+                        "pass.min_each",
+                        f"is more than indicator {indicator.code}'s {indicator.max_points} points",
+                    )
 
     grades: list[Grade] = []
     for n, item in enumerate(check.sequence(doc.get("grades"), "grades", required=False)):
         path = f"grades[{n}]"
         item = check.mapping(item, path)
-        grade = Grade(check.code(item.get("code"), f"{path}.code"),
-                      check.points(item.get("min"), f"{path}.min"),
-                      check.text(item.get("label"), f"{path}.label"))  # fmt: skip
+        grade = Grade(
+            check.code(item.get("code"), f"{path}.code"),
+            check.points(item.get("min"), f"{path}.min"),
+            check.text(item.get("label"), f"{path}.label"),
+        )
         if grades and grade.min >= grades[-1].min:
             check.fail(f"{path}.min", "grades go from the highest band down")
         if grade.min > max_total:
@@ -412,14 +441,26 @@ def validate(document: Any) -> Definition:
         raise CriteriaError(check.problems)
     canonical = json.loads(json.dumps(doc, default=str, sort_keys=True))
     return Definition(
-        code=code, version=version, model=str(model), respondent_group=group,
-        sample=bool(sample), title=title, respondent_label=respondent_label,
-        issuing_body=issuing_body, legal_reference=" ".join(str(legal).split()),
-        from_year=from_year, to_year=to_year, effective_from=effective_from or date(2000, 1, 1),
-        effective_to=effective_to, min_total=min_total, min_each=min_each,
-        grades=tuple(grades), evidence_types=evidence, criteria=tuple(criteria),
+        code=code,
+        version=version,
+        model=str(model),
+        respondent_group=group,
+        sample=bool(sample),
+        title=title,
+        respondent_label=respondent_label,
+        issuing_body=issuing_body,
+        legal_reference=" ".join(str(legal).split()),
+        from_year=from_year,
+        to_year=to_year,
+        effective_from=effective_from or date(2000, 1, 1),
+        effective_to=effective_to,
+        min_total=min_total,
+        min_each=min_each,
+        grades=tuple(grades),
+        evidence_types=evidence,
+        criteria=tuple(criteria),
         document=canonical,
-    )  # fmt: skip
+    )
 
 
 def _indicator(
@@ -434,8 +475,7 @@ def _indicator(
     for key in sorted(set(item) - INDICATOR_KEYS, key=str):
         check.fail(f"{path}.{key}", f"unknown key (known: {', '.join(sorted(INDICATOR_KEYS))})")
     code = check.code(item.get("code"), f"{path}.code")
-    max_points = check.points(item.get("max_points"), f"{path}.max_points",
-                              minimum=TWO_PLACES)  # fmt: skip
+    max_points = check.points(item.get("max_points"), f"{path}.max_points", minimum=TWO_PLACES)
     min_points = None
     if item.get("min_points") is not None:
         min_points = check.points(item["min_points"], f"{path}.min_points")
@@ -454,8 +494,9 @@ def _indicator(
             points = check.points(option.get("points"), f"{path}.options[{n}].points")
             if points > max_points:
                 check.fail(f"{path}.options[{n}].points", "is more than max_points")
-            options.append(Option(points, check.text(option.get("label"),
-                                                     f"{path}.options[{n}].label")))  # fmt: skip
+            options.append(
+                Option(points, check.text(option.get("label"), f"{path}.options[{n}].label"))
+            )
     elif item.get("options") is not None:
         check.fail(f"{path}.options", "only a choice answer has options")
     types = check.sequence(item.get("evidence_types"), f"{path}.evidence_types", required=False)
@@ -477,8 +518,9 @@ def _indicator(
             if not isinstance(band, list) or len(band) != 2:
                 check.fail(where, "must be [value at least, points]")
                 continue
-            made = Band(check.points(band[0], where, minimum=Decimal(0)),
-                        check.points(band[1], where))  # fmt: skip
+            made = Band(
+                check.points(band[0], where, minimum=Decimal(0)), check.points(band[1], where)
+            )
             if made.points > max_points:
                 check.fail(where, "gives more than max_points")
             if bands and made.at_least <= bands[-1].at_least:
@@ -487,12 +529,19 @@ def _indicator(
     elif answer == "auto":
         check.fail(f"{path}.auto", "an automatic answer needs auto.source and auto.bands")
     return Indicator(
-        code=code, criterion=criterion, title=check.text(item.get("title"), f"{path}.title"),
+        code=code,
+        criterion=criterion,
+        title=check.text(item.get("title"), f"{path}.title"),
         help=check.text(item.get("help"), f"{path}.help", required=False),
-        max_points=max_points, min_points=min_points, answer=str(answer), step=step,
-        options=tuple(options), evidence_types=tuple(str(t) for t in types), source=source,
+        max_points=max_points,
+        min_points=min_points,
+        answer=str(answer),
+        step=step,
+        options=tuple(options),
+        evidence_types=tuple(str(t) for t in types),
+        source=source,
         bands=tuple(bands),
-    )  # fmt: skip
+    )
 
 
 # Files ----------------------------------------------------------------------------------------
@@ -509,8 +558,9 @@ def read_file(path: Path) -> Definition:
     try:
         document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
-        raise CriteriaError([f"is not valid {path.suffix[1:].upper()}: {error}"],
-                            str(path)) from None  # fmt: skip
+        raise CriteriaError(
+            [f"is not valid {path.suffix[1:].upper()}: {error}"], str(path)
+        ) from None
     try:
         return validate(document)
     except CriteriaError as error:
@@ -524,8 +574,22 @@ def digest(definition: Definition) -> str:
 
 def dump(document: Mapping[str, Any]) -> str:
     """A stored document as YAML, keys in the order the format describes them."""
-    order = ["code", "version", "model", "respondent_group", "respondent_label", "sample",
-             "title", "issuing_body", "legal_reference", "period", "effective", "pass",
-             "grades", "evidence_types", "criteria"]  # fmt: skip
+    order = [
+        "code",
+        "version",
+        "model",
+        "respondent_group",
+        "respondent_label",
+        "sample",
+        "title",
+        "issuing_body",
+        "legal_reference",
+        "period",
+        "effective",
+        "pass",
+        "grades",
+        "evidence_types",
+        "criteria",
+    ]
     ordered = {key: document[key] for key in order if key in document}
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)

@@ -49,7 +49,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,8 @@ class Indicator:
     def answer_points(self, answer: Any) -> Decimal | None:
         """The points an answer gives (None: not a valid answer)."""
         if self.answer == "choice":
+            if isinstance(answer, bool) or not isinstance(answer, (int, str)):
+                return None
             try:
                 index = int(answer)
             except (TypeError, ValueError):
@@ -215,9 +217,9 @@ def to_points(value: Any) -> Decimal | None:
         value = repr(value)
     try:
         number = Decimal(str(value).strip().replace(",", "."))
+        if not number.is_finite() or number != number.quantize(TWO_PLACES):
+            return None
     except (InvalidOperation, ValueError):
-        return None
-    if not number.is_finite() or number != number.quantize(TWO_PLACES):
         return None
     return number.quantize(TWO_PLACES)
 
@@ -290,7 +292,7 @@ class _Check:
     def day(self, value: Any, path: str, *, required: bool = True) -> date | None:
         if value is None and not required:
             return None
-        if isinstance(value, date):
+        if isinstance(value, date) and not isinstance(value, datetime):
             return value
         try:
             return date.fromisoformat(str(value))
@@ -431,6 +433,8 @@ def validate(document: Any) -> Definition:
             check.points(item.get("min"), f"{path}.min"),
             check.text(item.get("label"), f"{path}.label"),
         )
+        if grade.code == "not_achieved" or grade.code in {g.code for g in grades}:
+            check.fail(f"{path}.code", f"{grade.code!r} is used twice or reserved")
         if grades and grade.min >= grades[-1].min:
             check.fail(f"{path}.min", "grades go from the highest band down")
         if grade.min > max_total:
@@ -501,7 +505,7 @@ def _indicator(
         check.fail(f"{path}.options", "only a choice answer has options")
     types = check.sequence(item.get("evidence_types"), f"{path}.evidence_types", required=False)
     for name in types:
-        if name not in evidence:
+        if not isinstance(name, str) or name not in evidence:
             check.fail(f"{path}.evidence_types", f"{name!r} is not one of the set's evidence_types")
     source = None
     bands: list[Band] = []
@@ -509,7 +513,7 @@ def _indicator(
     if auto is not None:
         auto = check.mapping(auto, f"{path}.auto")
         source = auto.get("source")
-        if source not in SOURCES:
+        if not isinstance(source, str) or source not in SOURCES:
             check.fail(f"{path}.auto.source", f"must be one of {', '.join(SOURCES)}")
         elif model in MODELS and model not in SOURCES[source]:
             check.fail(f"{path}.auto.source", f"{source} does not apply to the {model} model")

@@ -62,7 +62,7 @@ sys.path.insert(0, str(ROOT))
 from whoosh import sorting  # noqa: E402
 from whoosh.query import And, Term  # noqa: E402
 
-from search import indexer  # noqa: E402
+from search import indexer, segments  # noqa: E402
 from search.analysis import fold, words  # noqa: E402
 from search.query import build, parse  # noqa: E402
 from search.query import search as run_search  # noqa: E402
@@ -539,6 +539,15 @@ def run(args: argparse.Namespace) -> None:
         print(f"index size on disk: {size / 1e6:.1f} MB ({size / documents:.0f} bytes/document)")
         print()
 
+        if args.warm:
+            started = time.perf_counter()
+            terms = segments.warm(store)
+            print(
+                f"read-ahead (search.segments.warm, what the indexing thread does after a "
+                f"commit): {terms} common terms in {time.perf_counter() - started:.1f} s"
+            )
+        else:
+            print("read-ahead skipped (--no-warm): the first queries read postings cold")
         profile = cProfile.Profile() if args.profile else None
         print(
             f"queries: {args.queries} per row after {args.warmup} warm-up (n: fewer when a row "
@@ -614,6 +623,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--updates", type=int, default=10, help="updates timed (default 10)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--no-warm",
+        dest="warm",
+        action="store_false",
+        help="skip the read-ahead of common terms (measure a process's first queries)",
+    )
     parser.add_argument("--index-dir", help="keep the index here, reuse it when it matches")
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the measured search() calls"

@@ -76,6 +76,7 @@ class Segment:
         self.postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self.held = 0  # postings in ``postings``
         self.values: dict[str, list[tuple[str, np.ndarray]]] = {}  # facet → (value, ids)
+        self.warmed = False
 
     def term(self, reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         key = (field, text)
@@ -156,3 +157,35 @@ def view(store: IndexStore, searcher: Any) -> View:
         del store.segment_cache[key]
     made = store.cache["view"] = View(searcher, size, parts, live)
     return made
+
+
+WARM_FIELDS = ("text", "title", "text_exact")
+WARM_SHARE = 0.01  # read ahead the terms in at least 1 % of a segment's documents
+WARM_TERMS = 300  # at most, per field and segment
+WARM_BATCH = 16  # terms read per hold of the searcher (searches wait at most that long)
+
+
+def warm(store: IndexStore) -> int:
+    """Read the postings of each new segment's common words before a search needs them: a
+    word in thousands of documents costs tens of milliseconds to read the first time, and
+    is in many queries. Runs where the index is written (the indexing thread), a few terms
+    at a time, so searches in between are not held up. Returns the number of terms read."""
+    todo: list[tuple[Segment, str, str]] = []
+    with store.searcher() as searcher:
+        for segment, reader, _offset in view(store, searcher).parts:
+            if segment.warmed:
+                continue
+            segment.warmed = True
+            least = max(2, int(reader.doc_count_all() * WARM_SHARE))
+            for field in WARM_FIELDS:
+                for _weight, text in reader.most_frequent_terms(field, WARM_TERMS):
+                    word = text.decode("utf-8") if isinstance(text, bytes) else text
+                    if reader.doc_frequency(field, word) >= least:
+                        todo.append((segment, field, word))
+    for start in range(0, len(todo), WARM_BATCH):
+        with store.searcher() as searcher:
+            readers = {id(seg): reader for seg, reader, _ in view(store, searcher).parts}
+            for segment, field, word in todo[start : start + WARM_BATCH]:
+                if id(segment) in readers:  # still live (not merged away meanwhile)
+                    segment.term(readers[id(segment)], field, word)
+    return len(todo)

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
-from search import indexer, outbox
+from search import indexer, outbox, segments
 from search.indexer import Report, Source
 from search.query import Hit, Results
 from search.query import search as run_search
@@ -107,6 +107,7 @@ class SearchService:
             return self.reindex()
         if applied:
             self.backend.record_cursor(self.host, self.cursor())
+            segments.warm(self.store)
         return applied
 
     def cursor(self) -> int:
@@ -121,6 +122,7 @@ class SearchService:
         with self.app.app_context():
             self.drain()
         self.backend.record_cursor(self.host, self.cursor())
+        segments.warm(self.store)
         return count
 
     def check(self) -> Report:

@@ -121,3 +121,20 @@ def test_a_page_is_the_best_of_the_matches_and_ties_go_in_index_order(corpus):
         constant = ranking.top(corpus.store, searcher, build(parse("zzz")), same, 10)
         assert [d for _, d in constant] == np.flatnonzero(same).tolist()
         assert ranking.top(corpus.store, searcher, query, np.zeros_like(docs), 5) == []
+
+
+def test_warm_reads_the_common_words_of_new_segments_once(corpus):
+    from search.segments import warm
+
+    with corpus.store.searcher() as searcher:
+        parts = view(corpus.store, searcher).parts
+        for segment, _reader, _offset in parts:
+            segment.warmed = False
+            segment.postings.clear()
+    read = warm(corpus.store)
+    assert read > 0
+    with corpus.store.searcher() as searcher:
+        segment = max(view(corpus.store, searcher).parts, key=lambda p: p[1].doc_count_all())[0]
+        assert ("text", "dien") in segment.postings
+    assert warm(corpus.store) == 0  # each segment once
+    assert corpus.keys("điện")  # searches see the same postings

@@ -9,6 +9,7 @@ from courses.resources.models import *  # noqa: F403
 from portal.accounts.models import PasswordResetToken, Role, RoleAssignment, User
 from portal.places.models import *  # noqa: F403
 from portal.recognition.models import *  # noqa: F403
+from portal.reports.models import *  # noqa: F403
 from portal.searching import cursors_table, outbox_table  # noqa: F401
 
 __all__ = ["PasswordResetToken", "Role", "RoleAssignment", "User"]

@@ -143,10 +143,12 @@ def register_blueprints(app: Flask) -> None:
     from portal.i18n.blueprint import bp as language_bp
     from portal.pages.blueprint import bp as pages_bp
     from portal.places.blueprint import bp as places_bp
+    from portal.reports.blueprint import bp as reports_bp
 
     for blueprint in (pages_bp, language_bp, accounts_bp, accounts_admin_bp, places_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(discover_bp)
+    app.register_blueprint(reports_bp)
 
     from courses.certificates.blueprint import admin_bp as certificates_admin_bp
     from courses.certificates.blueprint import bp as certificates_bp
@@ -166,6 +168,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     for blueprint in (courseware_bp, learning_bp, dashboards_bp):
         app.register_blueprint(blueprint)
+
+    from portal.recognition.blueprint import admin_bp as titles_admin_bp
+    from portal.recognition.blueprint import bp as titles_bp
+
+    app.register_blueprint(titles_bp)
+    app.register_blueprint(titles_admin_bp)
 
 
 def configure_search(app: Flask) -> None:

@@ -181,7 +181,7 @@ def subject_of(model: str, subject: Any) -> Subject:
             f"village:{subject.id}",
             subject.name,
             subject.commune,
-            {"village_id": subject.id},
+            {},
             village_id=subject.id,
         )
     if model == Model.UNIT and isinstance(subject, Organisation):

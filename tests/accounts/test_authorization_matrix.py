@@ -12,7 +12,8 @@ ROLES = ("anonymous", "learner", "teacher", "staff", "reviewer", "approver", "ad
 # Who may open what: "public" (everyone), "guest" (anonymous visitors; signed-in users are
 # redirected), "signed_in" (any account), "admin", "teacher" (teachers and admins),
 # "reviewer" (reviewers and admins), "teacher_or_reviewer", "signed_in_api" (any account;
-# anonymous callers get a 401 problem, not a redirect).
+# anonymous callers get a 401 problem, not a redirect), "officer" (reviewers, approvers and
+# admins), "approver" (approvers and admins), "reviewer_only" (reviewers, not admins).
 POLICY = {
     "static": "public",
     "pages.home": "public",
@@ -114,8 +115,42 @@ POLICY = {
     # search (issue 4): published content only, for everyone
     "discover.search": "public",
     "api.search": "public",
+    # reports (issue 5): officers within their scope (404 outside it; the country page
+    # sends a scoped officer to their province or commune), administrators everywhere
+    "reports.country": "officer",
+    "reports.province": "officer",
+    "reports.commune": "officer",
+    # learning titles (issue item 4): pages of one assessment answer 404 to whoever may not
+    # see it (the sample id 1 does not exist), so "signed_in" covers them
+    "recognition.index": "signed_in",
+    "recognition.register": "signed_in",
+    "recognition.assessment": "signed_in",
+    "recognition.answer": "signed_in",
+    "recognition.withdraw": "signed_in",
+    "recognition.add_evidence": "signed_in",
+    "recognition.download_evidence": "signed_in",
+    "recognition.remove_evidence": "signed_in",
+    "recognition.scores_csv": "signed_in",
+    "recognition.review": "signed_in",  # 404 unless the reviewer's scope holds it
+    "recognition.adjust": "signed_in",
+    "recognition.accept": "signed_in",
+    "recognition.return_": "signed_in",
+    "recognition.recognise": "signed_in",  # 404 unless the approver's scope holds it
+    "recognition.decline": "signed_in",
+    "recognition.review_list": "reviewer",
+    "recognition.commune": "reviewer",
+    "recognition.officer_register": "reviewer_only",
+    "recognition.create_clan": "reviewer_only",
+    "recognition.create_organisation": "reviewer_only",
+    "recognition.add_person": "reviewer_only",
+    "recognition.decide_list": "approver",
 }
-PREFIX_POLICY = {"accounts_admin.": "admin", "places.": "admin", "certificates_admin.": "admin"}
+PREFIX_POLICY = {
+    "accounts_admin.": "admin",
+    "places.": "admin",
+    "certificates_admin.": "admin",
+    "recognition_admin.": "admin",
+}
 
 
 def policy_of(endpoint: str) -> str:
@@ -146,6 +181,12 @@ def expected_statuses(policy: str, role: str) -> set[int]:
         return ok if role in ("teacher", "admin") else {403}
     if policy == "reviewer":
         return ok if role in ("reviewer", "admin") else {403}
+    if policy == "officer":
+        return ok if role in ("reviewer", "approver", "admin") else {403}
+    if policy == "reviewer_only":  # commune officers' own pages
+        return ok if role == "reviewer" else {403}
+    if policy == "approver":
+        return ok if role in ("approver", "admin") else {403}
     if policy == "teacher_or_reviewer":
         return ok if role in ("teacher", "reviewer", "admin") else {403}
     raise AssertionError(policy)

@@ -69,3 +69,105 @@ def add_member(db: Any) -> Callable[..., Any]:
         return member
 
     return add
+
+
+# Pages and the round (appended for the recognition pages) -------------------------------------
+
+
+SMALL_SET: dict[str, Any] = {
+    "code": "test-small",
+    "version": 1,
+    "model": "citizen",
+    "title": {"vi": "Bộ tiêu chí thử", "en": "Test criteria"},
+    "issuing_body": {"vi": "Hội Khuyến học"},
+    "legal_reference": "Văn bản thử số 1",
+    "period": {"from_year": 2021, "to_year": 2030},
+    "effective": {"from": "2021-01-01"},
+    "pass": {"min_total": 80, "min_each": 5},
+    "evidence_types": [{"code": "photo", "label": {"vi": "Ảnh"}},
+                       {"code": "note", "label": {"vi": "Ghi chú"}}],
+    "criteria": [
+        {"code": "a", "title": {"vi": "Tự học", "en": "Self-learning"}, "indicators": [
+            {"code": "a1", "title": {"vi": "Có kế hoạch học tập", "en": "Has a learning plan"},
+             "help": {"vi": "Kế hoạch viết ra giấy", "en": "A written plan"},
+             "max_points": 10, "answer": "scale", "evidence_types": ["photo"]},
+            {"code": "a2", "title": {"vi": "Đọc sách", "en": "Reads books"}, "max_points": 10,
+             "answer": "choice", "options": [
+                 {"points": 0, "label": {"vi": "Không", "en": "Never"}},
+                 {"points": 5, "label": {"vi": "Thỉnh thoảng", "en": "Sometimes"}},
+                 {"points": 10, "label": {"vi": "Hằng tuần", "en": "Every week"}}]},
+        ]},
+        {"code": "b", "title": {"vi": "Vận dụng", "en": "Applying"}, "indicators": [
+            {"code": "b1", "title": {"vi": "Áp dụng vào công việc", "en": "Applies it at work"},
+             "max_points": 80, "answer": "scale", "step": 5},
+        ]},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def small_set(db: Any) -> Any:
+    """A citizen set without automatic indicators, so totals are the answers: a1 (scale
+    0–10 by 1) and a2 (choice: 0, 5 or 10 points) under criterion "a", b1 (scale 0–80 by 5)
+    under "b"; the title needs 80 points and no indicator below 5. Open to every
+    occupation group."""
+    from portal.recognition.criteria import validate
+
+    row, _outcome = sets.load(validate(SMALL_SET))
+    return row
+
+
+@pytest.fixture
+def open_round(db: Any) -> int:
+    """This year's round with registration and submission open for every title (their
+    deadlines a month away); returns the year."""
+    from datetime import timedelta
+
+    from portal.places.queries import today
+    from portal.recognition.calendar import STEPS
+    from portal.recognition.models import Model, RecognitionDeadline
+
+    day = today()
+    for model in Model:
+        for step in STEPS:
+            db.session.add(RecognitionDeadline(year=day.year, model=model.value, step=step,
+                                               due_on=day + timedelta(days=30)))  # fmt: skip
+    db.session.flush()
+    return day.year
+
+
+class _People(dict):  # type: ignore[type-arg]
+    """Users made on first use (hashing passwords is what makes tests slow)."""
+
+    def __init__(self, make: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> Any:
+        self[key] = user = self._make(key)
+        return user
+
+
+@pytest.fixture
+def people(make_user: Callable[..., Any], places: dict[str, Any]) -> dict[str, Any]:
+    """Users by what they are, made when first asked for: "learner" (of the first commune,
+    workers' occupation group), "reviewer" and "approver" of the first commune,
+    "other_reviewer" and "other_approver" of the second, "stranger" (no commune) and
+    "admin"; all read the pages in English."""
+    commune, other = places["commune"].code, places["other_commune"].code
+    kinds: dict[str, dict[str, Any]] = {
+        "learner": {"full_name": "Ka Nhi", "home_commune_id": places["commune"].id,
+                    "occupation_group": "enterprise_workers", "gender": "female",
+                    "birth_year": 1990},
+        "reviewer": {"full_name": "Cán bộ Hội xã A", "roles": ("reviewer",),
+                     "scopes": {"reviewer": ("commune", commune)}},
+        "other_reviewer": {"full_name": "Cán bộ Hội xã B", "roles": ("reviewer",),
+                           "scopes": {"reviewer": ("commune", other)}},
+        "approver": {"full_name": "Chủ tịch UBND xã A", "roles": ("approver",),
+                     "scopes": {"approver": ("commune", commune)}},
+        "other_approver": {"full_name": "Chủ tịch UBND xã B", "roles": ("approver",),
+                           "scopes": {"approver": ("commune", other)}},
+        "stranger": {"full_name": "Người lạ"},
+        "admin": {"full_name": "Quản trị", "roles": ("admin",)},
+    }  # fmt: skip
+    return _People(lambda key: make_user(language="en", **kinds[key]))

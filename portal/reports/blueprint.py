@@ -4,7 +4,7 @@ import click
 from flask import Blueprint
 
 from portal.extensions import db
-from portal.reports import summaries, views
+from portal.reports import areas, summaries, views
 
 summaries.listen()
 
@@ -12,7 +12,7 @@ bp = Blueprint(
     "reports", __name__, template_folder="templates", url_prefix="/reports", cli_group="reports"
 )
 
-bp.cli.help = "Report summary tables: rebuild them from the source rows."
+bp.cli.help = "Report summary tables and the communes' areas."
 
 bp.add_url_rule("", "country", views.country)
 bp.add_url_rule("/provinces/<code>", "province", views.province)
@@ -26,3 +26,20 @@ def rebuild() -> None:
     db.session.commit()
     for table, count in counts.items():
         click.echo(f"{table}: {count} rows")
+
+
+@bp.cli.command("areas")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def load_areas(path: str) -> None:
+    """Load which communes are in ethnic-minority areas and mountainous (a CSV file with the
+    columns code, ethnic_minority_area, mountainous; see portal/reports/areas.py)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            result = areas.load(handle.read())
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: not UTF-8 text") from None
+    except areas.AreasFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: " + "; ".join(error.problems)) from None
+    db.session.commit()
+    click.echo(f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged")

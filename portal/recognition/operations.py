@@ -7,6 +7,7 @@ and never commits; access (who may do it) is the view's check (``portal.recognit
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -72,8 +73,10 @@ def _now() -> datetime:
 
 
 def _note(text: str | None) -> str | None:
-    """A note as stored: NFC, single spaces, at most 2,000 characters (None when empty)."""
-    note = nfc(" ".join((text or "").split()))[:2000]
+    """A note as stored: NFC, single spaces, no control characters (PostgreSQL refuses NUL),
+    at most 2,000 characters (None when empty)."""
+    words = "".join(c for c in text or "" if c.isspace() or unicodedata.category(c) != "Cc")
+    note = nfc(" ".join(words.split()))[:2000]
     return note or None
 
 

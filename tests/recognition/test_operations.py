@@ -221,3 +221,12 @@ def test_an_officer_may_register_late(db, small_set, people, places, add_member)
     assert assessment.subject_key == f"member:{member.id}" and assessment.user_id is None
     assert assessment.events[0].reason == "late"
     assert assessment.village_id == places["village_a"].id
+
+
+def test_a_reason_with_control_characters_is_stored_without_them():
+    from portal.recognition.operations import _note, _reason
+
+    assert _note("Thiếu\x00 minh\tchứng\n ảnh\x1b") == "Thiếu minh chứng ảnh"
+    assert _note("\x00\x01 ") is None
+    with pytest.raises(RecognitionError):
+        _reason("\x00\x00\x00")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -43,7 +44,7 @@ STATUS_LABELS = {
     Status.ACCEPTED: _l("Accepted by the reviewer"),
     Status.RECOGNISED: _l("Recognised"),
     Status.NOT_RECOGNISED: _l("Not recognised"),
-    Status.WITHDRAWN: _l("Withdrawn"),
+    Status.WITHDRAWN: lazy_pgettext("candidacy", "Withdrawn"),
 }
 
 STEP_LABELS = {
@@ -76,7 +77,7 @@ ACTION_LABELS = {
     "return": _l("Returned for changes"),
     "recognise": _l("Recognised"),
     "decline": _l("Not recognised"),
-    "withdraw": _l("Withdrawn"),
+    "withdraw": lazy_pgettext("candidacy", "Withdrawn"),
     "auto": _l("Learning records counted"),
     "evidence": _l("Evidence added"),
     "evidence_removed": _l("Evidence removed"),
@@ -193,7 +194,7 @@ class ReviewFilterForm(FlaskForm):
 
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
     model = SelectField(
-        _l("Title"),
+        lazy_pgettext("award", "Title"),
         choices=[SelectChoice("", _l("All titles"))]
         + [SelectChoice(m.value, text) for m, text in MODEL_LABELS.items()],
         validators=[Optional()],

@@ -57,6 +57,7 @@ def _add_term(found: View, scores: np.ndarray, field: str, text: str) -> None:
         if not len(ids):
             continue
         length = segment.field_lengths(reader, field)[ids]
+        tf = tf.astype(np.float64)  # Whoosh computes in 64-bit floats
         scores[ids + offset] += idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average))
 
 

@@ -29,9 +29,11 @@ from search.store import IndexStore
 
 # The field length each stored byte stands for (Whoosh keeps lengths in one lossy byte).
 _LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-_NO_IDS = np.empty(0, dtype=np.int64)
-_NO_WEIGHTS = np.empty(0, dtype=np.float64)
-SEGMENT_POSTINGS = 4_000_000  # postings kept per segment (16 bytes each), least used dropped
+_NO_IDS = np.empty(0, dtype=np.int32)
+_NO_WEIGHTS = np.empty(0, dtype=np.float32)
+# Postings kept per segment (8 bytes each: about 100 MB for the common words of 100,000
+# documents), the least used dropped first.
+SEGMENT_POSTINGS = 12_000_000
 
 
 def read_postings(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -52,7 +54,8 @@ def read_postings(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.nd
         ids.extend(matcher._ids)
         weights.extend(matcher._weights)
         matcher._next_block()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    # Whoosh keeps weights as 32-bit floats, and a segment never holds 2**31 documents.
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
 
 
 def read_lengths(reader: Any, field: str) -> np.ndarray:
@@ -161,7 +164,7 @@ def view(store: IndexStore, searcher: Any) -> View:
 
 WARM_FIELDS = ("text", "title", "text_exact")
 WARM_SHARE = 0.01  # read ahead the terms in at least 1 % of a segment's documents
-WARM_TERMS = 300  # at most, per field and segment
+WARM_TERMS = 400  # at most, per field and segment
 WARM_BATCH = 16  # terms read per hold of the searcher (searches wait at most that long)
 
 

@@ -4,6 +4,7 @@ says. A new route fails this test until its policy is written here."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -252,3 +253,59 @@ def test_sign_out_needs_a_post_and_a_session(client, make_user, sign_in):
     sign_in(make_user())
     assert client.post("/sign-out").status_code == 302
     assert client.get("/profile").status_code == 302
+
+
+def test_officers_of_another_commune_can_neither_see_nor_change_an_assessment(
+    app, db, client, make_user, sign_in, small_places
+):
+    """Every route of one assessment, for a reviewer and an approver of another commune and
+    of another province: 404, the assessment unchanged, and absent from their lists; the
+    officers of its own commune get in."""
+    from portal.recognition import operations, sets
+    from portal.recognition.criteria import DATA, read_file
+    from portal.recognition.models import Assessment, AssessmentEvent
+
+    _province, commune = small_places
+    row, _ = sets.load(read_file(DATA / "citizen-workers.yaml"))
+    learner = make_user(full_name="Ka Hoa", home_commune_id=commune.id)
+    assessment = operations.register(learner, model="citizen", year=2026, criteria_set=row,
+                                     by=learner, late=True)  # fmt: skip
+    operations.answer(assessment, {"1.1": "8", "1.4": "8", "2.1": "8", "2.2": "8", "3.1": "8",
+                                   "3.2": "8"}, by=learner)  # fmt: skip
+    operations.submit(assessment, by=learner, today=date(2026, 10, 1))
+    db.session.flush()
+    events = db.session.query(AssessmentEvent).filter_by(assessment_id=assessment.id).count()
+    rules = [r for r in app.url_map.iter_rules() if "<int:assessment_id>" in r.rule]
+    assert len(rules) >= 12
+    outsiders = [
+        make_user(roles=("reviewer",), scopes={"reviewer": ("commune", "24823")}),
+        make_user(roles=("approver",), scopes={"approver": ("commune", "24823")}),
+        make_user(roles=("reviewer",), scopes={"reviewer": ("province", "01")}),
+        make_user(roles=("approver",), scopes={"approver": ("province", "01")}),
+    ]
+    failures = []
+    for officer in outsiders:
+        client.post("/sign-out")
+        sign_in(officer)
+        for rule in rules:
+            path = rule.rule.replace("<int:assessment_id>", str(assessment.id))
+            path = re.sub(r"<int:\w+>", "1", path)
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                data = {"indicator": "1.1", "points": "1", "reason": "thử", "note": "thử"}
+                response = client.open(path, method=method, data=data)
+                if response.status_code != 404:
+                    failures.append(f"{officer.scopes(officer.roles[0].role)} {method} "
+                                    f"{path}: {response.status_code}")  # fmt: skip
+        for listing in ("/titles/review", "/titles/decide"):
+            page = client.get(listing)
+            assert f"/titles/{assessment.id}" not in page.get_data(as_text=True)
+    assert not failures, "\n".join(failures)
+    db.session.expire_all()
+    assert db.session.get(Assessment, assessment.id).status == "submitted"
+    assert db.session.query(AssessmentEvent).filter_by(
+        assessment_id=assessment.id).count() == events  # fmt: skip
+
+    client.post("/sign-out")
+    sign_in(make_user(roles=("reviewer",), scopes={"reviewer": ("commune", commune.code)}))
+    assert client.get(f"/titles/{assessment.id}/review").status_code == 200
+    assert f"/titles/{assessment.id}" in client.get("/titles/review").get_data(as_text=True)

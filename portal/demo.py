@@ -103,9 +103,18 @@ def _demo_content():  # type: ignore[no-untyped-def]
     return resources, courses
 
 
+def _demo_titles(commune_code: str | None):  # type: ignore[no-untyped-def]
+    """The criteria sets, and the titles' round in the demo commune: households, a clan, a
+    school, and assessments in every state (portal/recognition/demo.py)."""
+    from portal.recognition.demo import load_demo_recognition
+
+    return load_demo_recognition(commune_code)
+
+
 @demo_cli.command("load")
 def load() -> None:
-    """Create the demo accounts (password: hoc-tap-suot-doi) and print their sign-ins."""
+    """Create the demo accounts (password: hoc-tap-suot-doi), content and this year's round of
+    the learning titles in the demo commune, and print the sign-ins."""
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("refusing to load demo accounts in production")
     commune = _demo_commune_code()
@@ -126,6 +135,7 @@ def load() -> None:
     village = _demo_village(commune)
     certificates = _demo_certificates()
     resources, courses = _demo_content()
+    titles = _demo_titles(commune)
     db.session.commit()
     click.echo(f"demo accounts: {created} created, {len(DEMO_USERS) - created} already there")
     if village is not None:
@@ -137,6 +147,16 @@ def load() -> None:
         click.echo(f"demo resource ({resource.status}): /resources/{resource.id}")
     for course in courses:
         click.echo(f"demo course ({course.kind}): /courses/{course.id}")
+    click.echo(f"demo criteria sets: {titles.criteria_added} added")
+    for assessment in titles.assessments:
+        click.echo(
+            f"demo title ({assessment.status}): {assessment.model} {assessment.year}, "
+            f"{assessment.subject_name}: /titles/{assessment.id}"
+        )
+        if assessment.certificate is not None:
+            click.echo(f"demo title certificate: /verify/{assessment.certificate.display_code}")
+    if titles.assessments:
+        click.echo(f"demo report: /reports/communes/{titles.assessments[0].commune_code}")
     click.echo(f"sign in at http://127.0.0.1:5000/sign-in with password {DEMO_PASSWORD!r}:")
     for sign_in, name, language, roles in DEMO_USERS:
         role_names = ", ".join(r.value for r, _k, _c in roles) or "learner"

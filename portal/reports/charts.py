@@ -59,10 +59,14 @@ def _percent(rate: Decimal | None) -> str:
     return "–" if rate is None else f"{rate * 100:.0f}%"
 
 
-def _open(ident: str, width: int, height: int, title: str, desc: str) -> list[str]:
+def _open(
+    ident: str, width: int, height: int, title: str, desc: str, role: str = "img"
+) -> list[str]:
+    """The opening of a chart: ``role`` "img", or "group" when it holds links (an image
+    must not hold interactive parts)."""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
-        f' width="100%" style="max-width:{width}px" role="img"'
+        f' width="100%" style="max-width:{width}px" role="{role}"'
         f' aria-labelledby="{ident}-title {ident}-desc" class="chart">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
@@ -87,7 +91,7 @@ def tile_grid(
     rows = max(t.row for t in layout) + 1
     width = columns * (size + gap) + 150
     height = max(rows * (size + gap) + top, 6 * 22 + top)
-    parts = _open(ident, width, height, title, desc)
+    parts = _open(ident, width, height, title, desc, role="group")
     for tile in layout:
         rate = rates.get(tile.code)
         fill, text = colour(rate)

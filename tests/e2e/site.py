@@ -85,6 +85,17 @@ PAGES: tuple[tuple[str, str, int], ...] = (
     ("search-page-2", "anonymous", 200),
     ("search-no-results", "anonymous", 200),
     ("search-khmer", "anonymous", 200),
+    # learning titles and reports (`flask demo load` makes this year's round in the demo
+    # commune); the reviewer's page of one assessment is audited by test_recognition.py, as
+    # its reviewer, since no state here signs a reviewer in
+    ("titles", "learner", 200),
+    ("titles-assessment", "learner", 200),
+    ("titles-review-list", "admin", 200),
+    ("titles-decide", "admin", 200),
+    ("admin-criteria", "admin", 200),
+    ("reports", "admin", 200),
+    ("reports-province", "admin", 200),
+    ("reports-commune", "admin", 200),
 )
 PAGE_NAMES = [name for name, _who, _status in PAGES]
 
@@ -122,6 +133,11 @@ FIXED_PATHS = {
     "search-page-2": "/search?q=va&page=2",
     "search-no-results": "/search?q=zzzz",
     "search-khmer": "/search?q=ភាសា",  # test_search audits it in Khmer too
+    "titles": "/titles",
+    "titles-review-list": "/titles/review",
+    "titles-decide": "/titles/decide",
+    "admin-criteria": "/admin/criteria",
+    "reports": "/reports",
 }
 
 
@@ -208,6 +224,7 @@ def discover(
     paths.update(resource_paths(page))
     learner_page = learner_context.new_page()
     paths.update(course_paths(page, learner_page, run_tag))
+    paths.update(title_paths(page, learner_page))
     learner_page.close()
     page.close()
     return {
@@ -298,6 +315,30 @@ def course_paths(admin: Page, learner: Page, run_tag: str) -> dict[str, str]:
         "teach-quiz": f"{lesson}/quiz",
         "teach-question": question_path,
         "review-course-preview": _relative(draft) + "/preview",
+    }
+
+
+def title_paths(admin: Page, learner: Page) -> dict[str, str]:
+    """The demo learner's recognised Learning Citizen assessment (the first of "my
+    assessments"), and the reports of the demo commune and its province, found through the
+    administrator's list of assessments and the commune report's drill-down."""
+    learner.goto("/titles")
+    assessment = _relative(
+        learner.locator("main table a[href^='/titles/']").first.get_attribute("href") or ""
+    )
+    assert re.fullmatch(r"/titles/\d+", assessment), learner.locator("main").inner_text()
+    admin.goto("/titles/review?status=recognised&model=citizen")
+    row = admin.locator("main table tbody tr").first
+    code = row.locator("td").nth(3).inner_text().strip()
+    assert re.fullmatch(r"\d{5}", code), admin.locator("main").inner_text()
+    commune = f"/reports/communes/{code}"
+    admin.goto(commune)
+    province = admin.locator("main nav a[href^='/reports/provinces/']").first.get_attribute("href")
+    assert province, admin.locator("main").inner_text()
+    return {
+        "titles-assessment": assessment,
+        "reports-commune": commune,
+        "reports-province": _relative(province).split("?")[0],
     }
 
 

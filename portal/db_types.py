@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
 
 
@@ -28,3 +29,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class TwoDecimals(TypeDecorator[Decimal]):
+    """A number with two decimals (learning hours, points): NUMERIC(6, 2) in the database,
+    ``Decimal`` in Python (4.9 is 4.9, never 4.8999…). Fetched as a float and rounded back,
+    so SQLite (which has no decimal type) gives the same values as PostgreSQL without
+    SQLAlchemy's lossy-decimal warning."""
+
+    impl = Numeric(6, 2, asdecimal=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> float | None:
+        return None if value is None else float(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        return None if value is None else Decimal(f"{float(value):.2f}")

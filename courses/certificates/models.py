@@ -5,14 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
 from courses.certificates.codes import format_code
 from portal.accounts.models import User
+from portal.db_types import TwoDecimals
 from portal.extensions import db
 
 
@@ -26,21 +25,6 @@ class CertificateKind(enum.StrEnum):
     COURSE = "course"  # a completed course of the portal
     PROGRAMME = "programme"  # a programme completed at a continuing-education centre
     TITLE = "title"  # a recognised learning-society title (e.g. Learning Citizen)
-
-
-class Hours(TypeDecorator[Decimal]):
-    """Learning hours with two decimals: NUMERIC(6, 2) in the database, ``Decimal`` in Python.
-    Fetched as a float and rounded back, so SQLite (which has no decimal type) gives the same
-    values as PostgreSQL without SQLAlchemy's lossy-decimal warning."""
-
-    impl = Numeric(6, 2, asdecimal=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: Decimal | None, dialect: Any) -> float | None:
-        return None if value is None else float(value)
-
-    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
-        return None if value is None else Decimal(f"{float(value):.2f}")
 
 
 class Certificate(db.Model):
@@ -63,7 +47,7 @@ class Certificate(db.Model):
         ForeignKey("courses.id", ondelete="SET NULL"), index=True
     )
     achievement: Mapped[str] = mapped_column(String(300))  # title as printed, learner's language
-    hours: Mapped[Decimal] = mapped_column(Hours())
+    hours: Mapped[Decimal] = mapped_column(TwoDecimals())
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

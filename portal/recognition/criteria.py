@@ -301,7 +301,9 @@ class _Check:
             return None
 
 
-KEYS = {
+# The keys of a criteria document, in the order the format describes them (and ``dump``
+# writes them).
+KEYS = (
     "code",
     "version",
     "model",
@@ -317,7 +319,7 @@ KEYS = {
     "grades",
     "evidence_types",
     "criteria",
-}
+)
 INDICATOR_KEYS = {
     "code",
     "title",
@@ -336,7 +338,7 @@ def validate(document: Any) -> Definition:
     """The ``Definition`` of a criteria document; ``CriteriaError`` lists every problem."""
     check = _Check()
     doc = check.mapping(document, "(file)")
-    for key in sorted(set(doc) - KEYS, key=str):
+    for key in sorted(set(doc) - set(KEYS), key=str):
         check.fail(str(key), f"unknown key (known: {', '.join(sorted(KEYS))})")
     code = check.code(doc.get("code"), "code")
     version = doc.get("version")
@@ -578,22 +580,5 @@ def digest(definition: Definition) -> str:
 
 def dump(document: Mapping[str, Any]) -> str:
     """A stored document as YAML, keys in the order the format describes them."""
-    order = [
-        "code",
-        "version",
-        "model",
-        "respondent_group",
-        "respondent_label",
-        "sample",
-        "title",
-        "issuing_body",
-        "legal_reference",
-        "period",
-        "effective",
-        "pass",
-        "grades",
-        "evidence_types",
-        "criteria",
-    ]
-    ordered = {key: document[key] for key in order if key in document}
+    ordered = {key: document[key] for key in KEYS if key in document}
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
+from portal.db_types import TwoDecimals
 from portal.extensions import db
 
 __all__ = [
@@ -38,20 +38,6 @@ JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class Points(TypeDecorator[Decimal]):
-    """Points with two decimals: NUMERIC(6, 2) in the database, ``Decimal`` in Python (4.9 is
-    4.9, never 4.8999…), the same on SQLite and PostgreSQL."""
-
-    impl = sa.Numeric(6, 2, asdecimal=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: Decimal | None, dialect: Any) -> float | None:
-        return None if value is None else float(value)
-
-    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
-        return None if value is None else Decimal(f"{float(value):.2f}")
 
 
 class Model(enum.StrEnum):
@@ -290,7 +276,7 @@ class Assessment(db.Model):
     disability: Mapped[str | None] = mapped_column(String(24))
     occupation_group: Mapped[str | None] = mapped_column(String(32))
 
-    total: Mapped[Decimal | None] = mapped_column(Points())
+    total: Mapped[Decimal | None] = mapped_column(TwoDecimals())
     grade: Mapped[str | None] = mapped_column(String(24))
     passed: Mapped[bool | None]
 
@@ -360,9 +346,9 @@ class AssessmentScore(db.Model):
     )
     indicator: Mapped[str] = mapped_column(String(32))  # the indicator's code in the set
     answer: Mapped[Any | None] = mapped_column(JSONType)
-    self_points: Mapped[Decimal | None] = mapped_column(Points())
-    auto_points: Mapped[Decimal | None] = mapped_column(Points())
-    points: Mapped[Decimal | None] = mapped_column(Points())
+    self_points: Mapped[Decimal | None] = mapped_column(TwoDecimals())
+    auto_points: Mapped[Decimal | None] = mapped_column(TwoDecimals())
+    points: Mapped[Decimal | None] = mapped_column(TwoDecimals())
     source: Mapped[str] = mapped_column(String(16), default="self")  # self, auto, review
     reason: Mapped[str | None] = mapped_column(String(1000))  # of a reviewer's adjustment
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -415,8 +401,8 @@ class AssessmentEvent(db.Model):
     )
     action: Mapped[str] = mapped_column(String(24))
     indicator: Mapped[str | None] = mapped_column(String(32))
-    old_points: Mapped[Decimal | None] = mapped_column(Points())
-    new_points: Mapped[Decimal | None] = mapped_column(Points())
+    old_points: Mapped[Decimal | None] = mapped_column(TwoDecimals())
+    new_points: Mapped[Decimal | None] = mapped_column(TwoDecimals())
     reason: Mapped[str | None] = mapped_column(String(2000))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -169,6 +169,10 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (courseware_bp, learning_bp, dashboards_bp):
         app.register_blueprint(blueprint)
 
+    from portal.centres.blueprint import bp as centres_bp
+
+    app.register_blueprint(centres_bp)
+
     from portal.recognition.blueprint import admin_bp as titles_admin_bp
     from portal.recognition.blueprint import bp as titles_bp
 

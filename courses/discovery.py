@@ -30,7 +30,11 @@ from portal.extensions import db
 from portal.i18n import LANGUAGES
 
 RESOURCE, COURSE, LESSON = "resource", "course", "lesson"
-SEARCH_KINDS = (RESOURCE, COURSE, LESSON)
+# Kinds of document the portal adds beside the content's: learning centres and their classes
+# (``portal.centres.discovery``, wired in ``portal.searching``). Named here so that the search
+# filters and the API accept them; this package never imports the portal's modules.
+CENTRE, CLASS = "centre", "class"
+SEARCH_KINDS = (RESOURCE, COURSE, LESSON, CENTRE, CLASS)
 
 
 def watch(register: Any) -> None:

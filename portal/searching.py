@@ -1,5 +1,6 @@
-"""Wiring the search package to this application: the outbox tables, the content that feeds
-the index (``courses.discovery``), who may open a hit, and the settings.
+"""Wiring the search package to this application: the outbox tables, what feeds the index
+(the learning content, ``courses.discovery``; learning centres and their classes,
+``portal.centres.discovery``), who may open a hit, and the settings.
 
 ``search`` itself never imports the portal or the courses; everything it needs is handed to
 it here, as plain callables and plain documents.
@@ -17,6 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courses import discovery
+from portal.centres import discovery as centres
 from portal.extensions import db
 from search import outbox
 from search.query import Hit
@@ -39,10 +41,13 @@ class DatabaseSource:
         return max(outbox.last_change(db.session), DatabaseBackend().pruned_through())
 
     def documents(self, roots: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        return discovery.documents(roots)
+        theirs = [root for root in roots if centres.owns(root)]
+        found = discovery.documents([root for root in roots if not centres.owns(root)])
+        found.update(centres.documents(theirs))
+        return found
 
     def all_roots(self) -> Iterable[str]:
-        return list(discovery.all_roots())
+        return [*discovery.all_roots(), *centres.all_roots()]
 
 
 class DatabaseBackend:
@@ -50,7 +55,10 @@ class DatabaseBackend:
         return DatabaseSource()
 
     def visible(self, hits: Iterable[Hit]) -> set[str]:
-        return discovery.visible(hits)
+        hits = list(hits)
+        theirs = [hit for hit in hits if centres.owns(hit.key)]
+        shown = discovery.visible(hit for hit in hits if not centres.owns(hit.key))
+        return shown | centres.visible(theirs)
 
     def record_cursor(self, host: str, position: int) -> None:
         # End the drain's read transaction first: on SQLite, a transaction that read and then
@@ -102,6 +110,7 @@ def _set_cursor(name: str, position: int) -> None:
 
 def init_app(app: Flask) -> SearchService:
     discovery.watch(outbox.watch)
+    centres.watch(outbox.watch)
     return SearchService(
         app,
         IndexStore(

@@ -28,7 +28,14 @@ FACET_HEADINGS = {
     "level": _l("Level"),
     "licence": _l("Licence"),
 }
-KINDS = {"resource": _l("Resource"), "course": _l("Course"), "lesson": _l("Lesson")}
+KINDS = {
+    "resource": _l("Resource"),
+    "course": _l("Course"),
+    "lesson": _l("Lesson"),
+    "centre": _l("Learning centre"),
+    # i18n: a class run by a learning centre (a group of learners and its sessions)
+    "class": _l("Class"),
+}
 # What the page says about a filter value it does not know (each sentence whole, for
 # translators).
 UNKNOWN: dict[str, Callable[[str], str]] = {

@@ -387,6 +387,7 @@ def measure_queries(
     warmup: int,
     profile: cProfile.Profile | None,
     time_limit: float,
+    baseline: bool = True,
 ) -> Row:
     row = Row(len(queries[0].text.split()) if queries else 0, mode)
     facets = {name: sorting.FieldFacet(name, allow_overlap=name == "subject",
@@ -421,7 +422,7 @@ def measure_queries(
             profile.disable()
         row.hits.append(results.total)
         built = build(parse(query.text))
-        if built is None:
+        if built is None or not baseline:
             continue
         with store.searcher() as searcher:
             only = doc_set(searcher, filters)
@@ -563,20 +564,27 @@ def run(args: argparse.Namespace) -> None:
         print(header)
         print("-" * len(header))
         rows: list[Row] = []
-        for size_words in (1, 2, 3):
+        for size_words in args.words:
             queries = make_queries(roots, size_words, args.warmup + args.queries, args.seed)
             for mode in FILTERS:
-                row = measure_queries(store, queries, mode, args.warmup, profile, args.row_seconds)
+                row = measure_queries(
+                    store, queries, mode, args.warmup, profile, args.row_seconds, args.baseline
+                )
                 rows.append(row)
-                bare = statistics.median(row.bare_ms)
+                if row.bare_ms:
+                    bare = statistics.median(row.bare_ms)
+                    baselines = (
+                        f"{bare:>9.1f} {percentile(row.bare_ms, 95):>9.1f} "
+                        f"{statistics.median(row.facets_ms):>12.1f} "
+                        f"{statistics.median(row.search_ms) / bare:>12.1f}"
+                    )
+                else:
+                    baselines = f"{'-':>9} {'-':>9} {'-':>12} {'-':>12}"
                 print(
                     f"{row.words:>5} {row.filters:<14} {len(row.search_ms):>4} "
                     f"{percentile(row.search_ms, 50):>7.1f} "
                     f"{percentile(row.search_ms, 95):>7.1f} {percentile(row.search_ms, 99):>7.1f} "
-                    f"{bare:>9.1f} {percentile(row.bare_ms, 95):>9.1f} "
-                    f"{statistics.median(row.facets_ms):>12.1f} "
-                    f"{statistics.median(row.search_ms) / bare:>12.1f} "
-                    f"{statistics.mean(row.hits):>10.0f}"
+                    f"{baselines} {statistics.mean(row.hits):>10.0f}"
                 )
         every = [ms for row in rows for ms in row.search_ms]
         print(
@@ -628,6 +636,18 @@ def main(argv: list[str] | None = None) -> int:
         dest="warm",
         action="store_false",
         help="skip the read-ahead of common terms (measure a process's first queries)",
+    )
+    parser.add_argument(
+        "--words",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2, 3],
+        help="query lengths measured, e.g. 3 or 1,2 (default 1,2,3)",
+    )
+    parser.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the bare Whoosh baselines (quicker; no ratios)",
     )
     parser.add_argument("--index-dir", help="keep the index here, reuse it when it matches")
     parser.add_argument(

@@ -244,6 +244,22 @@ def test_english_snippets_mark_other_forms_of_the_word(make_index):
     assert hit.snippet_html.startswith("Choose a <mark>password</mark>")
 
 
+def test_a_long_body_gives_its_snippet_from_around_the_first_match(make_index):
+    filler = "Nước sạch cho mọi nhà. " * 120  # ~2,800 characters without the word
+    body = filler + "Thợ điện sửa điện dân dụng. " + filler
+    index = make_index({"key": "r:1", "title": "Học nghề", "body": body})
+    snippet = index.search("dien").hits[0].snippet_html
+    assert "Thợ <mark>điện</mark> sửa <mark>điện</mark> dân dụng" in snippet
+    assert len(snippet) < 600 and not snippet.startswith(" ")
+
+
+def test_a_stem_not_written_in_the_text_still_marks_the_word(make_index):
+    # "happy" stems to "happi", which the text does not contain: the whole source is read.
+    body = "Learning for everyone. " * 60 + "A happy learner."
+    index = make_index({"key": "r:en", "language": "en", "title": "Joy", "body": body})
+    assert "<mark>happy</mark> learner" in index.search("happy").hits[0].snippet_html
+
+
 # "Did you mean"
 
 

@@ -13,7 +13,8 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -22,12 +23,16 @@ from portal.accounts.identifiers import IdentifierError, normalise_phone
 from portal.accounts.models import User
 from portal.centres.models import (
     HOLDS_PLACE,
+    Attendance,
     Centre,
     CentreClass,
     ClassEnrolment,
+    ClassSession,
     ClassStatus,
     EnrolmentStatus,
     Person,
+    Programme,
+    ProgrammeType,
 )
 from portal.extensions import db
 from portal.operation_errors import OperationError
@@ -46,6 +51,24 @@ MESSAGES = {
     "national_id_taken": _l("Another person already has this national ID number."),
     "class_closed": _l("This class no longer takes enrolments."),
     "not_enrolled": _l("This person is not enrolled in the class."),
+    "bad_code": _l(
+        "A code has 2 to 32 lower-case letters, digits and hyphens, and is not a reserved word."
+    ),
+    "code_taken": _l("Another centre already has this code."),
+    "no_commune": _l("There is no commune in force with this code."),
+    "vocational_needs": _l(
+        "A vocational short course needs its occupation and a qualifications-framework level "
+        "(1 to 8)."
+    ),
+    "class_code_taken": _l("Another class of this centre already has this code."),
+    "capacity_below_enrolled": _l("The capacity cannot be lower than the people enrolled."),
+    "bad_dates": _l("The end date is before the start date."),
+    "session_taken": _l("The class already has a session at this date and time."),
+    "no_sessions_in_range": _l("No day between these dates falls on the chosen weekdays."),
+    "too_many_sessions": _l("A series can add at most 200 sessions at once."),
+    "session_has_attendance": _l(
+        "Attendance was taken at this session: cancel it instead of removing it."
+    ),
 }
 
 
@@ -283,3 +306,287 @@ def promote(centre_class: CentreClass) -> list[ClassEnrolment]:
         enrolment.status = EnrolmentStatus.ENROLLED.value
     db.session.flush()
     return list(waiting)
+
+
+# Centres, programmes, classes and sessions ---------------------------------------------------
+
+CODE_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])")
+RESERVED_CODES = frozenset({"new", "manage", "classes", "teaching", "reports"})  # paths of /centres
+MAX_SERIES = 200
+
+
+def clean_code(raw: str | None) -> str:
+    """A centre's code as it appears in URLs and role scopes: lower-case letters, digits and
+    hyphens, 2 to 32 characters."""
+    code = (raw or "").strip().lower()
+    if not CODE_PATTERN.fullmatch(code) or code in RESERVED_CODES:
+        raise CentreError("bad_code")
+    return code
+
+
+def _text(raw: str | None, limit: int) -> str | None:
+    text = " ".join(_CONTROLS.sub(" ", nfc(raw or "")).split())[:limit]
+    return text or None
+
+
+def commune_id_of(commune_code: str) -> int:
+    """The id of the commune in force with this statistics-office code."""
+    from portal.places.queries import current_commune
+
+    commune = current_commune((commune_code or "").strip())
+    if commune is None:
+        raise CentreError("no_commune")
+    return commune.id
+
+
+@dataclass
+class CentreDetails:
+    """A centre's profile as typed; the commune by its statistics-office code."""
+
+    name: str
+    kind: str
+    commune_code: str
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    description: str | None = None
+    is_active: bool = True
+
+
+def _apply_centre(centre: Centre, details: CentreDetails) -> None:
+    """Check every value, then set them (nothing is changed when one is refused)."""
+    name = clean_name(details.name)
+    commune_id = commune_id_of(details.commune_code)
+    phone = clean_phone(details.phone)
+    centre.name = name
+    centre.kind = details.kind
+    centre.commune_id = commune_id
+    centre.address = _text(details.address, 300)
+    centre.phone = phone
+    centre.email = _text(details.email, 254)
+    centre.website = _text(details.website, 300)
+    centre.description = (details.description or "").strip() or None
+    centre.is_active = details.is_active
+
+
+def create_centre(code: str, details: CentreDetails, *, by: User | None) -> Centre:
+    code = clean_code(code)
+    if db.session.scalar(select(Centre.id).where(Centre.code == code)) is not None:
+        raise CentreError("code_taken")
+    centre = Centre(code=code, created_by_id=by.id if by else None)
+    _apply_centre(centre, details)
+    db.session.add(centre)
+    db.session.flush()
+    logger.info("centre %s created by %s", code, by.id if by else None)
+    return centre
+
+
+def update_centre(centre: Centre, details: CentreDetails, *, by: User | None) -> None:
+    _apply_centre(centre, details)
+    db.session.flush()
+    logger.info("centre %s updated by %s", centre.code, by.id if by else None)
+
+
+@dataclass
+class ProgrammeDetails:
+    type: str
+    title: str
+    occupation: str | None = None
+    qf_level: int | None = None
+    hours: Decimal | None = None
+    description: str | None = None
+    gives_certificate: bool = True
+
+
+def _apply_programme(programme: Programme, details: ProgrammeDetails) -> None:
+    """Check every value, then set them (nothing is changed when one is refused)."""
+    title = clean_name(details.title)
+    occupation = _text(details.occupation, 200)
+    vocational = details.type == ProgrammeType.VOCATIONAL
+    if vocational and (not occupation or details.qf_level not in range(1, 9)):
+        raise CentreError("vocational_needs")
+    programme.type = details.type
+    programme.title = title
+    programme.occupation = occupation if vocational else None
+    programme.qf_level = details.qf_level if vocational else None
+    programme.hours = details.hours
+    programme.description = (details.description or "").strip() or None
+    programme.gives_certificate = details.gives_certificate
+
+
+def save_programme(
+    centre: Centre,
+    details: ProgrammeDetails,
+    *,
+    programme: Programme | None = None,
+    by: User | None,
+) -> Programme:
+    """Create a programme of ``centre`` (or update ``programme``)."""
+    if programme is None:
+        programme = Programme(centre_id=centre.id)
+        _apply_programme(programme, details)
+        db.session.add(programme)
+    else:
+        _apply_programme(programme, details)
+    db.session.flush()
+    logger.info("programme %s of %s saved by %s", programme.id, centre.code, by.id if by else None)
+    return programme
+
+
+@dataclass
+class ClassDetails:
+    programme: Programme
+    code: str
+    title: str
+    capacity: int
+    language: str
+    teacher_id: int | None = None
+    teacher_name: str | None = None
+    course_id: int | None = None
+    place: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    status: str = ClassStatus.OPEN.value
+
+
+def save_class(
+    centre: Centre,
+    details: ClassDetails,
+    *,
+    centre_class: CentreClass | None = None,
+    by: User | None,
+) -> CentreClass:
+    """Create a class of ``centre`` (or update ``centre_class``). Raising the capacity moves
+    waitlisted people up; it cannot go below the places already held."""
+    code = _text(details.code, 32)
+    if not code:
+        raise CentreError("bad_code")
+    title = clean_name(details.title)
+    taken = select(CentreClass.id).where(
+        CentreClass.centre_id == centre.id, CentreClass.code == code
+    )
+    if centre_class is not None:
+        taken = taken.where(CentreClass.id != centre_class.id)
+    if db.session.scalar(taken) is not None:
+        raise CentreError("class_code_taken")
+    if details.starts_on and details.ends_on and details.ends_on < details.starts_on:
+        raise CentreError("bad_dates")
+    if centre_class is None:
+        centre_class = CentreClass(centre_id=centre.id, created_by_id=by.id if by else None)
+    else:
+        lock_class(centre_class)
+        if details.capacity < places_taken(centre_class):
+            raise CentreError("capacity_below_enrolled")
+    centre_class.programme_id = details.programme.id
+    centre_class.code = code
+    centre_class.title = title
+    centre_class.capacity = details.capacity
+    centre_class.language = details.language
+    centre_class.teacher_id = details.teacher_id
+    centre_class.teacher_name = None if details.teacher_id else _text(details.teacher_name, 200)
+    centre_class.course_id = details.course_id
+    centre_class.place = _text(details.place, 300)
+    centre_class.starts_on = details.starts_on
+    centre_class.ends_on = details.ends_on
+    centre_class.status = details.status
+    db.session.add(centre_class)
+    db.session.flush()
+    promote(centre_class)
+    logger.info("class %s of %s saved by %s", centre_class.id, centre.code, by.id if by else None)
+    return centre_class
+
+
+def add_session(
+    centre_class: CentreClass,
+    day: date,
+    start_time: time,
+    *,
+    minutes: int,
+    place: str | None = None,
+    topic: str | None = None,
+) -> ClassSession:
+    """Add one session; refused when the class already meets at that day and time."""
+    taken = db.session.scalar(
+        select(ClassSession.id).where(
+            ClassSession.class_id == centre_class.id,
+            ClassSession.day == day,
+            ClassSession.start_time == start_time,
+        )
+    )
+    if taken is not None:
+        raise CentreError("session_taken")
+    session = ClassSession(
+        class_id=centre_class.id,
+        day=day,
+        start_time=start_time,
+        minutes=minutes,
+        place=_text(place, 300),
+        topic=_text(topic, 300),
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def add_weekly_sessions(
+    centre_class: CentreClass,
+    first: date,
+    last: date,
+    weekdays: set[int],
+    start_time: time,
+    *,
+    minutes: int,
+    place: str | None = None,
+) -> list[ClassSession]:
+    """Add a session on each of ``weekdays`` (0 = Monday) from ``first`` to ``last``; days
+    the class already meets at that time are skipped."""
+    if last < first:
+        raise CentreError("bad_dates")
+    days = [
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + timedelta(days=n)).weekday() in weekdays
+    ]
+    if not days:
+        raise CentreError("no_sessions_in_range")
+    if len(days) > MAX_SERIES:
+        raise CentreError("too_many_sessions")
+    existing = set(
+        db.session.scalars(
+            select(ClassSession.day).where(
+                ClassSession.class_id == centre_class.id,
+                ClassSession.start_time == start_time,
+                ClassSession.day.in_(days),
+            )
+        )
+    )
+    added = [
+        ClassSession(
+            class_id=centre_class.id,
+            day=day,
+            start_time=start_time,
+            minutes=minutes,
+            place=_text(place, 300),
+        )
+        for day in days
+        if day not in existing
+    ]
+    db.session.add_all(added)
+    db.session.flush()
+    logger.info("%d sessions added to class %s", len(added), centre_class.id)
+    return added
+
+
+def set_session_cancelled(session: ClassSession, cancelled: bool) -> None:
+    session.cancelled = cancelled
+    db.session.flush()
+
+
+def remove_session(session: ClassSession) -> None:
+    """Delete a session nobody's attendance was taken at."""
+    taken = db.session.scalar(select(Attendance.id).where(Attendance.session_id == session.id))
+    if taken is not None:
+        raise CentreError("session_has_attendance")
+    db.session.delete(session)
+    db.session.flush()

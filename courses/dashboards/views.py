@@ -3,7 +3,7 @@ and resources; one course's statistics. Read-only: they load, check access and r
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -45,6 +45,14 @@ def _hours_chart(year: int, months: list[float]) -> charts.Chart:
     )
 
 
+def extra_sections() -> list[str]:
+    """Sections other modules add to the learner's dashboard: callables registered in
+    ``app.extensions["learner_dashboard_sections"]`` that take the user and return markup
+    (or None for nothing), so courses/ never imports them (e.g. the centres' "My classes")."""
+    sections = current_app.extensions.get("learner_dashboard_sections", ())
+    return [html for html in (section(current_user) for section in sections) if html]
+
+
 @login_required
 def learner() -> str:
     chain = current_language().chain
@@ -59,6 +67,7 @@ def learner() -> str:
         hours=queries.hours_in_year(current_user.id, year),
         hours_chart=_hours_chart(year, months) if any(months) else None,
         certificates=certificates_of(current_user),
+        sections=extra_sections(),
         resume_url=queries.resume_url,
         course_url=queries.course_url,
         catalogue_url=queries.catalogue_url(),

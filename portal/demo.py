@@ -111,6 +111,14 @@ def _demo_titles(commune_code: str | None):  # type: ignore[no-untyped-def]
     return load_demo_recognition(commune_code)
 
 
+def _demo_centres(commune_code: str | None):  # type: ignore[no-untyped-def]
+    """Two centres in the demo commune with programmes, classes, sessions and learners
+    (portal/centres/demo.py)."""
+    from portal.centres.demo import load as load_centres
+
+    return load_centres(commune_code)
+
+
 @demo_cli.command("load")
 def load() -> None:
     """Create the demo accounts (password: hoc-tap-suot-doi), content and this year's round of
@@ -136,6 +144,7 @@ def load() -> None:
     certificates = _demo_certificates()
     resources, courses = _demo_content()
     titles = _demo_titles(commune)
+    centres = _demo_centres(commune)
     db.session.commit()
     click.echo(f"demo accounts: {created} created, {len(DEMO_USERS) - created} already there")
     if village is not None:
@@ -148,6 +157,8 @@ def load() -> None:
     for course in courses:
         click.echo(f"demo course ({course.kind}): /courses/{course.id}")
     click.echo(f"demo criteria sets: {titles.criteria_added} added")
+    for centre in centres.centres:
+        click.echo(f"demo centre: /centres/{centre.code}")
     for assessment in titles.assessments:
         click.echo(
             f"demo title ({assessment.status}): {assessment.model} {assessment.year}, "

@@ -115,6 +115,33 @@ def issue_certificate(
     return certificate
 
 
+def issue_programme(
+    user: User,
+    *,
+    achievement: str,
+    hours: Decimal | int | str,
+    issuer: str,
+    language: str | None = None,
+) -> Certificate:
+    """Issue ``user`` a certificate of a programme completed at a centre (one class). One per
+    completion — a learner may complete several classes of one programme — so the caller
+    keeps the certificate it gets, and issuing again is the caller's to avoid."""
+    certificate = Certificate(
+        code=_unused_code(),
+        kind=CertificateKind.PROGRAMME.value,
+        achievement=_text(achievement, 300, "no_achievement"),
+        hours=_hours(hours),
+        user_id=user.id,
+        learner_name=nfc(user.full_name)[:200],
+        issuer=_text(issuer, 200, "no_issuer"),
+        language=language or user.language or "vi",
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    logger.info("programme certificate %s issued to user %s", certificate.id, user.id)
+    return certificate
+
+
 def issue_title(
     *,
     holder_name: str,

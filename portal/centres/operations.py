@@ -187,9 +187,41 @@ def add_person(details: PersonDetails, *, centre: Centre | None, by: User | None
     return person
 
 
+def link_account(user: User) -> Person | None:
+    """Link ``user`` to the person a centre recorded before they had an account — same phone
+    number, same (folded) name, not yet linked — and record their past attendance and
+    completions as their learning records. Run when they sign in or up. The linked person,
+    or None."""
+    if not user.phone or db.session.scalar(select(Person.id).where(Person.user_id == user.id)):
+        return None
+    person = db.session.scalar(
+        select(Person)
+        .where(
+            Person.phone == user.phone,
+            Person.name_folded == fold(user.full_name)[:NAME_LIMIT],
+            Person.user_id.is_(None),
+        )
+        .order_by(Person.id)
+        .limit(1)
+    )
+    if person is None:
+        return None
+    from portal.centres import records  # records imports the models this module does
+
+    person.user_id = user.id
+    db.session.flush()
+    recorded = records.backfill(person)
+    logger.info("person %s linked to user %s, %s records made", person.id, user.id, recorded)
+    return person
+
+
 def person_for_user(user: User) -> Person:
-    """The person record of a portal user, made from their profile the first time."""
+    """The person record of a portal user: theirs, or the one a centre recorded for them
+    (:func:`link_account`), or one made from their profile the first time."""
     person = db.session.scalar(select(Person).where(Person.user_id == user.id))
+    if person is not None:
+        return person
+    person = link_account(user)
     if person is not None:
         return person
     person = Person(
@@ -578,9 +610,14 @@ def add_weekly_sessions(
     return added
 
 
-def set_session_cancelled(session: ClassSession, cancelled: bool) -> None:
+def set_session_cancelled(session: ClassSession, cancelled: bool, *, by: User | None) -> None:
+    """Cancel or restore a session; the learning records of its attendance follow (a
+    cancelled session's hours no longer count, see ``records.sync_session``)."""
+    from portal.centres import records
+
     session.cancelled = cancelled
     db.session.flush()
+    records.sync_session(session, by)
 
 
 def remove_session(session: ClassSession) -> None:

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from courses.certificates import operations as certificates
-from courses.certificates.models import Certificate, CertificateKind
+from courses.certificates.models import Certificate
 from courses.records import iri, operations, verbs
 from courses.records.models import Statement
 from portal.accounts.models import User
@@ -249,51 +249,12 @@ def issue_certificate(enrolment: ClassEnrolment, user: User) -> Certificate | No
         if programme.title == centre_class.title
         else f"{programme.title} — {centre_class.title}"
     )
-    certificate = certificates.issue_certificate(
-        user,
-        kind=CertificateKind.PROGRAMME,
-        achievement=achievement,
-        hours=hours,
-        issuer=centre_class.centre.name,
+    certificate = certificates.issue_programme(
+        user, achievement=achievement, hours=hours, issuer=centre_class.centre.name
     )
-    if _held_elsewhere(certificate, enrolment):
-        # issue_certificate gives one certificate per user and kind outside courses; a
-        # programme certificate belongs to one enrolment, so make this one its own.
-        certificate = _new_certificate(certificate, achievement, hours, centre_class)
     enrolment.certificate_id = certificate.id
     enrolment.certificate = certificate
     db.session.flush()
-    return certificate
-
-
-def _held_elsewhere(certificate: Certificate, enrolment: ClassEnrolment) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(ClassEnrolment.id).where(
-                ClassEnrolment.certificate_id == certificate.id,
-                ClassEnrolment.id != enrolment.id,
-            )
-        )
-        is not None
-    )
-
-
-def _new_certificate(
-    model: Certificate, achievement: str, hours: Decimal, centre_class: CentreClass
-) -> Certificate:
-    certificate = Certificate(
-        code=certificates._unused_code(),
-        kind=CertificateKind.PROGRAMME.value,
-        achievement=certificates._text(achievement, 300, "no_achievement"),
-        hours=certificates._hours(hours),
-        user_id=model.user_id,
-        learner_name=model.learner_name,
-        issuer=certificates._text(centre_class.centre.name, 200, "no_issuer"),
-        language=model.language,
-    )
-    db.session.add(certificate)
-    db.session.flush()
-    logger.info("programme certificate %s issued to user %s", certificate.id, model.user_id)
     return certificate
 
 

@@ -686,7 +686,7 @@ def change_session(code: str, class_id: int, session_id: int, action: str):  # t
             operations.remove_session(session)
             message = _("Session removed.")
         else:
-            operations.set_session_cancelled(session, action == "cancel")
+            operations.set_session_cancelled(session, action == "cancel", by=current_user)
             message = _("Session cancelled.") if action == "cancel" else _("Session restored.")
     except CentreError as exc:
         db.session.rollback()

@@ -247,7 +247,7 @@ def test_a_session_with_attendance_is_cancelled_not_removed(db, centre_class, ad
     with pytest.raises(CentreError) as refused:
         operations.remove_session(first)
     assert refused.value.code == "session_has_attendance"
-    operations.set_session_cancelled(first, True)
+    operations.set_session_cancelled(first, True, by=None)
     operations.remove_session(second)
     rows = db.session.scalars(sa.select(ClassSession).filter_by(class_id=centre_class.id)).all()
     assert len(rows) == 2 and first.cancelled

@@ -49,13 +49,13 @@ def register(bp: Blueprint) -> None:
 
 
 def limits() -> imports.Limits:
-    """The import limits of the configuration (``PORTAL_IMPORT_MAX_BYTES``,
-    ``PORTAL_IMPORT_MAX_ROWS``, ``PORTAL_IMPORT_MAX_UNZIPPED_BYTES``)."""
-    config, default = current_app.config, imports.Limits()
+    """The import limits of the configuration (``PORTAL_IMPORT_MAX_MB``,
+    ``PORTAL_IMPORT_MAX_ROWS``, ``PORTAL_IMPORT_MAX_UNZIPPED_MB``, see ``portal.config``)."""
+    config = current_app.config
     return imports.Limits(
-        max_bytes=int(config.get("PORTAL_IMPORT_MAX_BYTES", default.max_bytes)),
-        max_rows=int(config.get("PORTAL_IMPORT_MAX_ROWS", default.max_rows)),
-        max_unzipped=int(config.get("PORTAL_IMPORT_MAX_UNZIPPED_BYTES", default.max_unzipped)),
+        max_bytes=config["PORTAL_IMPORT_MAX_BYTES"],
+        max_rows=config["PORTAL_IMPORT_MAX_ROWS"],
+        max_unzipped=config["PORTAL_IMPORT_MAX_UNZIPPED_BYTES"],
     )
 
 

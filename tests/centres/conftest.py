@@ -67,3 +67,21 @@ def add_person(db: Any, centre: Any) -> Callable[..., Any]:
         return operations.add_person(details, centre=centre, by=None)
 
     return make
+
+
+@pytest.fixture
+def english(request: pytest.FixtureRequest, app: Any) -> Any:
+    """Messages and pages in English (the tests name the English texts): operations'
+    messages are rendered inside a request asking for English, and the test client (when
+    the test uses it) sends ``Accept-Language: en``."""
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")  # its application context first, then ours on top
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    from flask import g
+
+    from portal.i18n import select_language
+
+    with app.test_request_context("/?lang=en"):
+        g.language = select_language("en")
+        yield

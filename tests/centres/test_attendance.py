@@ -22,6 +22,8 @@ from portal.recognition import evidence, sets
 from portal.recognition.criteria import DATA, read_file
 from portal.recognition.models import Assessment
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests name the English texts
+
 
 @pytest.fixture
 def learner(db: Any, make_user: Callable[..., Any], add_person: Callable[..., Any]) -> Any:

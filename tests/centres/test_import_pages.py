@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from portal.centres.models import ClassEnrolment, EnrolmentImport, Person
 from tests.centres.test_imports import _bomb, csv_bytes, xlsx_bytes
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests name the English texts
+
 ROWS = [
     ["Họ và tên", "SĐT", "CCCD", "Ghi chú"],
     ["Lò Thị Mai", "0912345678", "011190001234", "tổ 3"],

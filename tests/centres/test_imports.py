@@ -27,6 +27,8 @@ from portal.centres.models import (
     Person,
 )
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests name the English texts
+
 TODAY = date(2026, 11, 24)
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 HEADER = ["Họ và tên", "Số điện thoại", "Số CCCD", "Ngày sinh", "Giới tính", "Dân tộc", "Mã xã"]

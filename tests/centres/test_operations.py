@@ -24,6 +24,8 @@ from portal.centres.models import (
 from portal.centres.operations import CentreError, PersonDetails
 from portal.extensions import db as _db
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests name the English texts
+
 
 def details(name: str, **fields):
     if "phone" in fields:

@@ -22,6 +22,8 @@ from portal.centres.models import (
     Programme,
 )
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests name the English texts
+
 
 def html(response):
     return unescape(response.get_data(as_text=True))

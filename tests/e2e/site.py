@@ -20,6 +20,8 @@ class SitePage:
     status: int = 200
 
 
+DEMO_CENTRE = "demo-clc"  # the community learning centre of portal/centres/demo.py
+
 # (name, who, expected status); paths with ids are filled in by discover().
 PAGES: tuple[tuple[str, str, int], ...] = (
     ("home", "anonymous", 200),
@@ -96,6 +98,25 @@ PAGES: tuple[tuple[str, str, int], ...] = (
     ("reports", "admin", 200),
     ("reports-province", "admin", 200),
     ("reports-commune", "admin", 200),
+    # learning centres (`flask demo load` makes two centres in the demo commune, with
+    # classes, sessions and learners): public pages, management, attendance, results,
+    # imports and reports, as the administrator (who may manage every centre)
+    ("centres", "anonymous", 200),
+    ("centre", "anonymous", 200),
+    ("centre-class", "anonymous", 200),
+    ("centres-new", "admin", 200),
+    ("centre-manage", "admin", 200),
+    ("centre-edit", "admin", 200),
+    ("centre-programme-new", "admin", 200),
+    ("centre-class-new", "admin", 200),
+    ("centre-roster", "admin", 200),
+    ("centre-class-edit", "admin", 200),
+    ("centre-teaching", "admin", 200),
+    ("centre-teaching-class", "admin", 200),
+    ("centre-attendance", "admin", 200),
+    ("centre-results", "admin", 200),
+    ("centre-imports", "admin", 200),
+    ("centre-reports", "admin", 200),
 )
 PAGE_NAMES = [name for name, _who, _status in PAGES]
 
@@ -138,6 +159,15 @@ FIXED_PATHS = {
     "titles-decide": "/titles/decide",
     "admin-criteria": "/admin/criteria",
     "reports": "/reports",
+    "centres": "/centres/",
+    "centre": f"/centres/{DEMO_CENTRE}",
+    "centres-new": "/centres/new",
+    "centre-manage": f"/centres/{DEMO_CENTRE}/manage",
+    "centre-edit": f"/centres/{DEMO_CENTRE}/manage/profile",
+    "centre-programme-new": f"/centres/{DEMO_CENTRE}/manage/programmes/new",
+    "centre-class-new": f"/centres/{DEMO_CENTRE}/manage/classes/new",
+    "centre-teaching": "/centres/teaching",
+    "centre-reports": "/centres/reports",
 }
 
 
@@ -225,6 +255,7 @@ def discover(
     learner_page = learner_context.new_page()
     paths.update(course_paths(page, learner_page, run_tag))
     paths.update(title_paths(page, learner_page))
+    paths.update(centre_paths(page))
     learner_page.close()
     page.close()
     return {
@@ -339,6 +370,33 @@ def title_paths(admin: Page, learner: Page) -> dict[str, str]:
         "titles-assessment": assessment,
         "reports-commune": commune,
         "reports-province": _relative(province).split("?")[0],
+    }
+
+
+def _link(page: Page, path: str, pattern: str) -> str:
+    """The first link in ``main`` of ``path`` whose address contains ``pattern``."""
+    response = page.goto(path)
+    assert response is not None and response.ok, path
+    href = page.locator(f"main a[href*='{pattern}']").first.get_attribute("href")
+    assert href, f"no link containing {pattern!r} on {path}: {page.locator('main').inner_text()}"
+    return _relative(href).split("#")[0]
+
+
+def centre_paths(admin: Page) -> dict[str, str]:
+    """A public class of the demo centre, its roster and pages for the administrator: the
+    class's sessions, the attendance of its first session, results and imports."""
+    public = _link(admin, f"/centres/{DEMO_CENTRE}", f"/centres/{DEMO_CENTRE}/classes/")
+    class_id = public.rsplit("/", 1)[-1]
+    roster = f"/centres/{DEMO_CENTRE}/manage/classes/{class_id}"
+    teaching = f"/centres/{DEMO_CENTRE}/classes/{class_id}/teaching"
+    return {
+        "centre-class": public,
+        "centre-roster": roster,
+        "centre-class-edit": f"{roster}/edit",
+        "centre-teaching-class": teaching,
+        "centre-attendance": _link(admin, teaching, "/attendance"),
+        "centre-results": f"/centres/{DEMO_CENTRE}/classes/{class_id}/results",
+        "centre-imports": f"{roster}/imports",
     }
 
 

@@ -34,7 +34,10 @@ RESOURCE, COURSE, LESSON = "resource", "course", "lesson"
 # (``portal.centres.discovery``, wired in ``portal.searching``). Named here so that the search
 # filters and the API accept them; this package never imports the portal's modules.
 CENTRE, CLASS = "centre", "class"
-SEARCH_KINDS = (RESOURCE, COURSE, LESSON, CENTRE, CLASS)
+# Records harvested from other repositories over OAI-PMH (``courses.oai.discovery``): their
+# documents link to the source.
+HARVESTED = "harvested"
+SEARCH_KINDS = (RESOURCE, COURSE, LESSON, CENTRE, CLASS, HARVESTED)
 
 
 def watch(register: Any) -> None:

@@ -156,9 +156,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(certificates_admin_bp)
 
+    from courses.oai.blueprint import init_app as init_oai
     from courses.resources.blueprint import bp as resources_bp
 
     app.register_blueprint(resources_bp)
+    init_oai(app)
 
     from courses.api.blueprint import bp as api_bp
     from courses.courseware.blueprint import bp as courseware_bp
@@ -188,6 +190,7 @@ def configure_search(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from courses.content.cli import content_cli
+    from courses.oai.cli import oai_cli
     from courses.records.cli import records_cli
     from portal.accounts.cli import accounts_cli
     from portal.demo import demo_cli
@@ -208,6 +211,7 @@ def register_cli(app: Flask) -> None:
         criteria_cli,
         storage_cli,
         search_cli,
+        oai_cli,
     ):
         app.cli.add_command(group)
 

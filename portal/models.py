@@ -4,6 +4,7 @@ from courses.certificates.models import Certificate  # noqa: F401
 from courses.content.models import ContentKey  # noqa: F401
 from courses.courseware.models import *  # noqa: F403
 from courses.learning.models import *  # noqa: F403
+from courses.oai.models import *  # noqa: F403
 from courses.records.models import *  # noqa: F403
 from courses.resources.models import *  # noqa: F403
 from portal.accounts.models import PasswordResetToken, Role, RoleAssignment, User

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courses import discovery
+from courses.oai import discovery as harvested
 from portal.centres import discovery as centres
 from portal.extensions import db
 from search import outbox
@@ -42,12 +43,16 @@ class DatabaseSource:
 
     def documents(self, roots: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         theirs = [root for root in roots if centres.owns(root)]
-        found = discovery.documents([root for root in roots if not centres.owns(root)])
+        far = [root for root in roots if harvested.owns(root)]
+        found = discovery.documents(
+            [root for root in roots if not centres.owns(root) and not harvested.owns(root)]
+        )
         found.update(centres.documents(theirs))
+        found.update(harvested.documents(far))
         return found
 
     def all_roots(self) -> Iterable[str]:
-        return [*discovery.all_roots(), *centres.all_roots()]
+        return [*discovery.all_roots(), *centres.all_roots(), *harvested.all_roots()]
 
 
 class DatabaseBackend:
@@ -57,8 +62,9 @@ class DatabaseBackend:
     def visible(self, hits: Iterable[Hit]) -> set[str]:
         hits = list(hits)
         theirs = [hit for hit in hits if centres.owns(hit.key)]
-        shown = discovery.visible(hit for hit in hits if not centres.owns(hit.key))
-        return shown | centres.visible(theirs)
+        far = [hit for hit in hits if harvested.owns(hit.key)]
+        ours = (hit for hit in hits if not centres.owns(hit.key) and not harvested.owns(hit.key))
+        return discovery.visible(ours) | centres.visible(theirs) | harvested.visible(far)
 
     def record_cursor(self, host: str, position: int) -> None:
         # End the drain's read transaction first: on SQLite, a transaction that read and then
@@ -111,6 +117,7 @@ def _set_cursor(name: str, position: int) -> None:
 def init_app(app: Flask) -> SearchService:
     discovery.watch(outbox.watch)
     centres.watch(outbox.watch)
+    harvested.watch(outbox.watch)
     return SearchService(
         app,
         IndexStore(

@@ -35,6 +35,7 @@ KINDS = {
     "centre": _l("Learning centre"),
     # i18n: a class run by a learning centre (a group of learners and its sessions)
     "class": _l("Class"),
+    "harvested": _l("From another library"),
 }
 # What the page says about a filter value it does not know (each sentence whole, for
 # translators).
@@ -91,7 +92,8 @@ def _marked(hit: Hit) -> dict[str, Any]:
         "snippet_html": Markup(hit.snippet_html),  # noqa: S704  (escaped by search.query)
         "endonym": facet_label("language", hit.language),
         "kind": facet_label("kind", hit.kind),
-        "url": request.script_root + hit.url,
+        # Harvested records link to their source, elsewhere.
+        "url": hit.url if "://" in hit.url else request.script_root + hit.url,
     }
 
 

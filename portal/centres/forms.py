@@ -3,7 +3,6 @@ that come from the database (programmes, courses) are filled in by the view."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -15,9 +14,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
-    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -27,29 +24,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.accounts.reference import DISABILITIES, ETHNICITIES, GENDERS, OCCUPATION_GROUPS
 from portal.centres.labels import CLASS_STATUS_LABELS, KIND_LABELS, PROGRAMME_LABELS
 from portal.centres.models import ClassStatus
+from portal.form_fields import PlainString, PlainText
 from portal.i18n.languages import LANGUAGES
-
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def plain(value: object) -> object:
-    """Text without control characters (NUL and the like, which PostgreSQL refuses)."""
-    return _CONTROLS.sub("", value) if isinstance(value, str) else value
-
-
-class PlainString(StringField):
-    def process_formdata(self, valuelist: list) -> None:  # type: ignore[type-arg]
-        super().process_formdata([plain(v) for v in valuelist])
-
-
-class PlainText(TextAreaField):
-    def process_formdata(self, valuelist: list) -> None:  # type: ignore[type-arg]
-        super().process_formdata([plain(v) for v in valuelist])
-
-
-def label(table: dict, code: str | None) -> str:  # type: ignore[type-arg]
-    """The translated label of ``code`` in ``table`` (the code itself when unknown)."""
-    return str(table.get(code, code or ""))
 
 
 def _choices(table: dict, blank: object = None) -> list[SelectChoice]:  # type: ignore[type-arg]

@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
+from portal.form_fields import label
 from portal.recognition import forms, queries, sets, views
 
 bp = Blueprint("recognition", __name__, template_folder="templates", url_prefix="/titles")
@@ -66,7 +67,7 @@ def labels() -> dict[str, object]:
         "action_labels": forms.ACTION_LABELS,
         "organisation_kind_labels": forms.ORGANISATION_KIND_LABELS,
         "level_labels": forms.LEVEL_LABELS,
-        "label": forms.label,
+        "label": label,
     }
 
 

@@ -4,8 +4,6 @@ fields come from the criteria set), so their form carries only the CSRF token.""
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -17,15 +15,14 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.reference import GENDERS
+from portal.form_fields import PlainString, PlainText
 from portal.recognition.models import Model, Status
 
 MODEL_LABELS = {
@@ -91,33 +88,6 @@ ORGANISATION_KIND_LABELS = {
 }
 
 LEVEL_LABELS = {"commune": _l("Commune level"), "province": _l("Province level")}
-
-
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def plain(value: object) -> object:
-    """Text without control characters (NUL and the like, which PostgreSQL refuses)."""
-    return _CONTROLS.sub("", value) if isinstance(value, str) else value
-
-
-class PlainString(StringField):
-    """A line of text without control characters."""
-
-    def process_formdata(self, valuelist: list) -> None:  # type: ignore[type-arg]
-        super().process_formdata([plain(v) for v in valuelist])
-
-
-class PlainText(TextAreaField):
-    """Text without control characters."""
-
-    def process_formdata(self, valuelist: list) -> None:  # type: ignore[type-arg]
-        super().process_formdata([plain(v) for v in valuelist])
-
-
-def label(table: dict, code: str | None) -> str:  # type: ignore[type-arg]
-    """The translated label of ``code`` in ``table`` (the code itself when unknown)."""
-    return str(table.get(code, code or ""))
 
 
 class ConfirmForm(FlaskForm):

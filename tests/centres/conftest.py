@@ -85,3 +85,20 @@ def english(request: pytest.FixtureRequest, app: Any) -> Any:
     with app.test_request_context("/?lang=en"):
         g.language = select_language("en")
         yield
+
+
+@pytest.fixture
+def learner(db: Any, make_user: Callable[..., Any], add_person: Callable[..., Any]) -> Any:
+    """``learner(centre_class, name, account=True)`` → (person, user or None, enrolment):
+    a person (with an account unless ``account=False``) enrolled in the class."""
+    from portal.centres import operations
+
+    def make(centre_class: Any, name: str = "Lò Thị Mai", *, account: bool = True) -> Any:
+        user = make_user(full_name=name) if account else None
+        person = add_person(name)
+        person.user_id = user.id if user else None
+        db.session.flush()
+        enrolment, _new = operations.enrol(centre_class, person, by=None)
+        return person, user, enrolment
+
+    return make

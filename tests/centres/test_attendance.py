@@ -26,21 +26,6 @@ pytestmark = pytest.mark.usefixtures("english")  # the tests name the English te
 
 
 @pytest.fixture
-def learner(db: Any, make_user: Callable[..., Any], add_person: Callable[..., Any]) -> Any:
-    """``learner(centre_class, name, account=True)`` → (person, user or None, enrolment)."""
-
-    def make(centre_class: Any, name: str = "Lò Thị Mai", *, account: bool = True) -> Any:
-        user = make_user(full_name=name) if account else None
-        person = add_person(name)
-        person.user_id = user.id if user else None
-        db.session.flush()
-        enrolment, _new = operations.enrol(centre_class, person, by=None)
-        return person, user, enrolment
-
-    return make
-
-
-@pytest.fixture
 def citizen_assessment(db: Any, small_places: tuple[Any, Any]) -> Callable[..., Assessment]:
     """``citizen_assessment(user, year)``: a Learning Citizen assessment of ``user``."""
     criteria_set, _outcome = sets.load(read_file(DATA / "citizen-workers.yaml"))

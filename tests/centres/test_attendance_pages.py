@@ -6,7 +6,6 @@ learner's dashboard with the hours in the year."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
@@ -14,26 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from courses.records.models import Statement
-from portal.centres import attendance_queries, operations
+from portal.centres import attendance_queries
 from portal.centres.models import Attendance, CentreClass, ClassSession
 from portal.recognition import evidence, sets
 from portal.recognition.criteria import DATA, read_file
 from portal.recognition.models import Assessment
-
-
-@pytest.fixture
-def learner(db: Any, make_user: Callable[..., Any], add_person: Callable[..., Any]) -> Any:
-    """``learner(centre_class, name, account=True)`` → (person, user or None, enrolment)."""
-
-    def make(centre_class: Any, name: str = "Lò Thị Mai", *, account: bool = True) -> Any:
-        user = make_user(full_name=name) if account else None
-        person = add_person(name)
-        person.user_id = user.id if user else None
-        db.session.flush()
-        enrolment, _new = operations.enrol(centre_class, person, by=None)
-        return person, user, enrolment
-
-    return make
 
 
 def base(centre_class: CentreClass) -> str:

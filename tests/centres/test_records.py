@@ -4,7 +4,6 @@ they are linked to an account."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,25 +14,10 @@ import sqlalchemy as sa
 from courses.certificates.models import Certificate
 from courses.records import iri, verbs
 from courses.records.models import LearnerCourseProgress, LearnerYearHours, Statement
-from portal.centres import attendance, operations, records
+from portal.centres import attendance, records
 from portal.centres.attendance import Result
 from portal.centres.models import Attendance, Person
 from portal.recognition import evidence
-
-
-@pytest.fixture
-def learner(db: Any, make_user: Callable[..., Any], add_person: Callable[..., Any]) -> Any:
-    """``learner(name, account=True)`` → (person, user or None), enrolled in ``centre_class``."""
-
-    def make(centre_class: Any, name: str = "Lò Thị Mai", *, account: bool = True) -> Any:
-        user = make_user(full_name=name) if account else None
-        person = add_person(name)
-        person.user_id = user.id if user else None
-        db.session.flush()
-        enrolment, _new = operations.enrol(centre_class, person, by=None)
-        return person, user, enrolment
-
-    return make
 
 
 def statements(user: Any, verb: str | None = None) -> list[Statement]:

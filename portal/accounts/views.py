@@ -121,7 +121,7 @@ def change_password():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         if operations.authenticate(current_user, form.current.data):
             operations.change_password(current_user, form.password.data)
-            login_user(current_user)  # the session now carries the new token
+            login_user(current_user._get_current_object())  # the session carries the new token
             flash(_("Your password has been changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.profile"))
         form.current.errors = [_("That is not your current password.")]

@@ -145,12 +145,30 @@ POLICY = {
     "recognition.create_organisation": "reviewer_only",
     "recognition.add_person": "reviewer_only",
     "recognition.decide_list": "approver",
+    # learning centres (issue 6): public pages; management pages of a centre answer 404 to
+    # whoever does not manage it (the sample code "x1" names none), so "signed_in" covers
+    # them; creating a centre is the administrators'; reports are for staff and officers
+    "centres.directory": "public",
+    "centres.profile": "public",
+    "centres.public_class": "public",
+    "centres.import_template": "signed_in",
+    "centres.join": "signed_in",
+    "centres.leave": "signed_in",
+    "centres.teaching": "signed_in",
+    "centres.new_centre": "admin",
+    "centres.add_staff": "admin",
+    "centres.remove_staff": "admin",
+    "centres.reports": "centre_officer",
+    # OAI-PMH (issue 7): the published resources' metadata, for every harvester
+    "oai.endpoint": "public",
+    "oai.schema": "public",
 }
 PREFIX_POLICY = {
     "accounts_admin.": "admin",
     "places.": "admin",
     "certificates_admin.": "admin",
     "recognition_admin.": "admin",
+    "centres.": "signed_in",  # every other page of the centres: 404 outside one's centres
 }
 
 
@@ -188,16 +206,24 @@ def expected_statuses(policy: str, role: str) -> set[int]:
         return ok if role == "reviewer" else {403}
     if policy == "approver":
         return ok if role in ("approver", "admin") else {403}
+    if policy == "centre_officer":
+        return ok if role in ("staff", "reviewer", "approver", "admin") else {403}
     if policy == "teacher_or_reviewer":
         return ok if role in ("teacher", "reviewer", "admin") else {403}
     raise AssertionError(policy)
 
 
 def sample_path(rule) -> str:  # type: ignore[no-untyped-def]
-    """The rule's URL with sample values for its arguments."""
+    """The rule's URL with sample values for its arguments (the first choice of an
+    ``any(...)`` converter)."""
     path = rule.rule
-    for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
-        value = "1" if converter == "int" else ("portal.css" if name == "filename" else "x1")
+    for converter, options, name in re.findall(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>", path):
+        if converter == "any":
+            value = options.split(",")[0].strip()
+        elif converter == "int":
+            value = "1"
+        else:
+            value = "portal.css" if name == "filename" else "x1"
         path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?" + name + ">", value, path)
     return path
 

@@ -610,7 +610,7 @@ def add_weekly_sessions(
     return added
 
 
-def set_session_cancelled(session: ClassSession, cancelled: bool, *, by: User | None) -> None:
+def set_session_cancelled(session: ClassSession, cancelled: bool, *, by: User) -> None:
     """Cancel or restore a session; the learning records of its attendance follow (a
     cancelled session's hours no longer count, see ``records.sync_session``)."""
     from portal.centres import records

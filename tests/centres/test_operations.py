@@ -241,7 +241,7 @@ def test_weekly_sessions_skip_the_times_already_planned(db, centre_class):
     assert refused.value.code == "session_taken"
 
 
-def test_a_session_with_attendance_is_cancelled_not_removed(db, centre_class, add_person):
+def test_a_session_with_attendance_is_cancelled_not_removed(db, centre_class, add_person, staff):
     enrolment = fill(centre_class, add_person, 1)[0]
     first, second = centre_class.sessions[:2]
     db.session.add(Attendance(session_id=first.id, enrolment_id=enrolment.id, status="present"))
@@ -249,7 +249,7 @@ def test_a_session_with_attendance_is_cancelled_not_removed(db, centre_class, ad
     with pytest.raises(CentreError) as refused:
         operations.remove_session(first)
     assert refused.value.code == "session_has_attendance"
-    operations.set_session_cancelled(first, True, by=None)
+    operations.set_session_cancelled(first, True, by=staff)
     operations.remove_session(second)
     rows = db.session.scalars(sa.select(ClassSession).filter_by(class_id=centre_class.id)).all()
     assert len(rows) == 2 and first.cancelled

@@ -173,7 +173,6 @@ def join(code: str, class_id: int):  # type: ignore[no-untyped-def]
     except CentreError as exc:
         _refused(exc)
     else:
-        db.session.commit()
         if enrolment.status == EnrolmentStatus.WAITLISTED:
             flash(_("The class is full: you are on its waitlist."), "success")
         else:
@@ -195,7 +194,6 @@ def leave(code: str, class_id: int):  # type: ignore[no-untyped-def]
     except CentreError as exc:
         _refused(exc)
     else:
-        db.session.commit()
         flash(_("You left the class."), "success")
     return redirect(url_for("centres.public_class", code=code, class_id=class_id))
 
@@ -230,7 +228,6 @@ def new_centre():  # type: ignore[no-untyped-def]
             else:
                 _refused(exc)
         else:
-            db.session.commit()
             flash(_("%(name)s created.", name=centre.name), "success")
             return redirect(url_for("centres.manage", code=centre.code))
     status = 422 if form.is_submitted() else 200
@@ -267,7 +264,6 @@ def edit_centre(code: str):  # type: ignore[no-untyped-def]
             db.session.rollback()
             _refused(exc)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("centres.manage", code=code))
     status = 422 if form.is_submitted() else 200
@@ -297,7 +293,6 @@ def add_staff(code: str):  # type: ignore[no-untyped-def]
     except accounts.AccountError as exc:
         flash(account_message(exc.code), "error")
     else:
-        db.session.commit()
         flash(_("%(name)s is now staff of this centre.", name=user.full_name), "success")
     return redirect(url_for("centres.manage", code=code, _anchor="staff"))
 
@@ -317,7 +312,6 @@ def remove_staff(code: str, assignment_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     name = assignment.user.full_name
     accounts.revoke_role(assignment, revoked_by=_me())
-    db.session.commit()
     flash(_("%(name)s is no longer staff of this centre.", name=name), "success")
     return redirect(url_for("centres.manage", code=code, _anchor="staff"))
 
@@ -355,7 +349,6 @@ def programme(code: str, programme_id: int | None = None):  # type: ignore[no-un
                 exc.message
             )
         else:
-            db.session.commit()
             flash(_("Programme saved."), "success")
             return redirect(url_for("centres.manage", code=code, _anchor="programmes"))
     status = 422 if form.is_submitted() else 200
@@ -436,7 +429,6 @@ def edit_class(code: str, class_id: int | None = None):  # type: ignore[no-untyp
                 db.session.rollback()
                 getattr(form, _CLASS_FIELD.get(exc.code, "title")).errors.append(exc.message)
             else:
-                db.session.commit()
                 flash(_("Class saved."), "success")
                 return redirect(url_for("centres.roster", code=code, class_id=saved.id))
     status = 422 if form.is_submitted() else 200
@@ -536,7 +528,6 @@ def enrol(code: str, class_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         _refused(exc)
         return _to_roster(centre_class)
-    db.session.commit()
     if new:
         flash(_enrolled_message(enrolment, person.full_name), "success")
     else:
@@ -592,7 +583,6 @@ def add_person(code: str, class_id: int):  # type: ignore[no-untyped-def]
                 _refused(exc)
                 return _to_roster(centre_class)
         else:
-            db.session.commit()
             if new:
                 flash(_enrolled_message(enrolment, person.full_name), "success")
             else:
@@ -619,7 +609,6 @@ def withdraw(code: str, class_id: int, enrolment_id: int):  # type: ignore[no-un
         _refused(exc)
         return _to_roster(centre_class, "roster")
     moved = [e for e in queries.roster(centre_class).enrolled if e.id in waiting]
-    db.session.commit()
     flash(_("%(name)s withdrawn.", name=enrolment.person.full_name), "success")
     for promoted in moved:
         flash(_("%(name)s moved up from the waitlist.", name=promoted.person.full_name), "success")
@@ -644,7 +633,6 @@ def add_session(code: str, class_id: int):  # type: ignore[no-untyped-def]
             db.session.rollback()
             form.day.errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("Session added."), "success")
             return _to_roster(centre_class, "sessions")
     return _roster_page(centre, centre_class, 422, session_form=form)
@@ -669,7 +657,6 @@ def add_session_series(code: str, class_id: int):  # type: ignore[no-untyped-def
             db.session.rollback()
             form.last.errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("%(number)d sessions added.", number=len(added)), "success")
             return _to_roster(centre_class, "sessions")
     return _roster_page(centre, centre_class, 422, series_form=form)
@@ -692,7 +679,6 @@ def change_session(code: str, class_id: int, session_id: int, action: str):  # t
         db.session.rollback()
         _refused(exc)
     else:
-        db.session.commit()
         flash(message, "success")
     return _to_roster(centre_class, "sessions")
 

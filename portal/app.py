@@ -162,6 +162,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resources_bp)
     init_oai(app)
 
+    from courses.xapi.blueprint import init_app as init_xapi
+
+    init_xapi(app)
+
     from courses.api.blueprint import bp as api_bp
     from courses.courseware.blueprint import bp as courseware_bp
     from courses.dashboards.blueprint import bp as dashboards_bp
@@ -192,6 +196,7 @@ def register_cli(app: Flask) -> None:
     from courses.content.cli import content_cli
     from courses.oai.cli import oai_cli
     from courses.records.cli import records_cli
+    from courses.xapi.cli import xapi_cli
     from portal.accounts.cli import accounts_cli
     from portal.demo import demo_cli
     from portal.i18n.cli import translate_cli
@@ -212,6 +217,7 @@ def register_cli(app: Flask) -> None:
         storage_cli,
         search_cli,
         oai_cli,
+        xapi_cli,
     ):
         app.cli.add_command(group)
 

@@ -39,7 +39,7 @@ SEARCH_UNAVAILABLE = _l("Search is not available right now. Please try again in 
 
 def render_error(code: int, description: str | None = None):  # type: ignore[no-untyped-def]
     title, message = MESSAGES.get(code, MESSAGES[500])
-    if request.path.startswith("/api/"):  # RFC 9457, in English: developers read it
+    if request.path.startswith(("/api/", "/xapi/")):  # RFC 9457, in English: for programs
         with force_language("en"):
             body = {"type": "about:blank", "title": str(title), "status": code}
             body["detail"] = str(description or message)

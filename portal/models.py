@@ -7,6 +7,7 @@ from courses.learning.models import *  # noqa: F403
 from courses.oai.models import *  # noqa: F403
 from courses.records.models import *  # noqa: F403
 from courses.resources.models import *  # noqa: F403
+from courses.xapi.models import *  # noqa: F403
 from portal.accounts.models import PasswordResetToken, Role, RoleAssignment, User
 from portal.centres.models import *  # noqa: F403
 from portal.places.models import *  # noqa: F403

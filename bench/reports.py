@@ -37,26 +37,25 @@ the export under 60 s with flat memory.
 
 # The SQL below is built from this file's own numbers and names only; the password is the
 # scratch database's throw-away administrator's.
-# ruff: noqa: S608, S106
+# ruff: noqa: S608
 
 from __future__ import annotations
 
 import argparse
 import resource
-import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import scratch  # noqa: E402
+from bench.scratch import page, step, timed  # noqa: E402
 
 YEAR = 2026
 STATEMENT_INDEXES = (
@@ -71,13 +70,6 @@ STATEMENT_INDEXES = (
     "ix_learning_statements_timestamp",
     "ix_learning_statements_stored",
 )
-
-
-def step(label: str, work: Callable[[], Any]) -> Any:
-    start = time.perf_counter()
-    result = work()
-    print(f"  {label:<48} {time.perf_counter() - start:8.1f} s", flush=True)
-    return result
 
 
 def generate(conn: sa.Connection, scale: float) -> dict[str, int]:
@@ -247,25 +239,6 @@ def generate(conn: sa.Connection, scale: float) -> dict[str, int]:
     return counts
 
 
-def timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
-    call()  # warm-up
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds), max(seconds)
-
-
-def page(client: Any, path: str) -> Callable[[], None]:
-    def get() -> None:
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        response.get_data()
-
-    return get
-
-
 def export(client: Any, path: str) -> tuple[float, int, int]:
     """Seconds, bytes and peak traced Python memory of one streamed export."""
     tracemalloc.start()
@@ -282,49 +255,17 @@ def export(client: Any, path: str) -> tuple[float, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/")
-    parser.add_argument("--database", default="portal_bench_reports")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--reuse", action="store_true", help="use a kept database as it is (no generation)"
-    )
+    scratch.add_arguments(parser, "portal_bench_reports")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from portal import create_app
     from portal.extensions import db
 
-    server = make_url(args.url).set(drivername="postgresql+psycopg")
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    url = server.set(database=args.database).render_as_string(hide_password=False)
-    if not args.reuse:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-            conn.exec_driver_sql(
-                f"CREATE DATABASE \"{args.database}\" ENCODING 'UTF8' TEMPLATE template0"
-            )
-    instance = Path(tempfile.mkdtemp(prefix="bench-reports-"))
-    app = create_app({
-        "TESTING": True, "PORTAL_DATABASE_URL": url, "PORTAL_INSTANCE_PATH": str(instance),
-        "PORTAL_SECRET_KEY": "bench-secret-key-0123456789abcdef",
-        "PORTAL_LOGIN_RATE_LIMIT": "1000 per minute", "WTF_CSRF_ENABLED": False,
-        "PORTAL_SEARCH_INDEXING": "inline", "PORTAL_LOG_LEVEL": "WARNING",
-    })  # fmt: skip
-    print(f"Database {args.database} on {server.host}, scale {args.scale}")
-    try:
+    with scratch.scratch_app(args) as app:
         with app.app_context():
             if not args.reuse:
-                from portal.accounts import operations as accounts
-                from portal.accounts.models import Role
-                from portal.places.operations import load_units
                 from portal.reports import summaries
 
-                step("migrations", upgrade)
-                step("administrative units", load_units)
-                db.session.commit()
+                scratch.migrate_and_load_places()
                 with db.engine.connect() as conn:
                     counts = generate(conn, args.scale)
                     step("rebuild summaries", lambda: summaries.rebuild(conn))
@@ -333,10 +274,7 @@ def main() -> None:
                     step("ANALYZE", lambda: conn.exec_driver_sql("ANALYZE"))
                 for table, count in counts.items():
                     print(f"  {table:<24} {count:>12,}")
-                user = accounts.create_user(full_name="Bench admin", password="bench password 1",
-                                            email="bench@example.org", roles=())  # fmt: skip
-                accounts.grant_role(user, Role.ADMIN)
-                db.session.commit()
+                scratch.add_admin()
             with db.engine.connect() as conn:
                 province, commune = conn.exec_driver_sql("""
                     SELECT p.code, (SELECT c.code FROM admin_units c WHERE c.parent_id = p.id
@@ -347,22 +285,12 @@ def main() -> None:
                 tallies = conn.exec_driver_sql("SELECT count(*) FROM report_tallies").scalar()
             print(f"  report_tallies rows: {tallies:,}")
         measure(app, args.runs, province, commune)
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        if not args.keep:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        admin.dispose()
 
 
 def measure(app: Any, runs: int, province: str, commune: str) -> None:
     from portal.extensions import db
 
-    client = app.test_client()
-    response = client.post("/sign-in", data={"identifier": "bench@example.org",
-                                              "password": "bench password 1"})  # fmt: skip
-    assert response.status_code == 302, response.status_code
+    client = scratch.signed_in(app)
     print(f"\nPages ({runs} runs after a warm-up; median / slowest, ms):")
     pages = {
         "national, families": f"/reports?year={YEAR}&model=family",

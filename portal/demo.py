@@ -159,6 +159,7 @@ def load() -> None:
     click.echo(f"demo criteria sets: {titles.criteria_added} added")
     for centre in centres.centres:
         click.echo(f"demo centre: /centres/{centre.code}")
+    click.echo(f"demo class sessions marked: {centres.sessions_marked}")
     for assessment in titles.assessments:
         click.echo(
             f"demo title ({assessment.status}): {assessment.model} {assessment.year}, "

@@ -10,6 +10,7 @@ from datetime import date, time
 import pytest
 import sqlalchemy as sa
 
+from courses.records.models import LearnerYearHours
 from portal.centres import operations
 from portal.centres.models import (
     Attendance,
@@ -326,7 +327,8 @@ def test_the_demo_loads_once_with_a_full_class_and_a_waitlist(db, small_places, 
 
     make_user(full_name="Trần Văn Minh", phone="0912000001", roles=("teacher",))
     lan = make_user(full_name="Nguyễn Thị Lan", phone="0912000005")
-    make_user(full_name="H'Hen Niê", phone="0912000007")
+    hen = make_user(full_name="H'Hen Niê", phone="0912000007")
+    make_user(full_name="Lê Thị Hà", phone="0912000002")  # the officer who takes registers
     first = demo.load("24820")
     counts = {
         model: db.session.scalar(sa.select(sa.func.count(model.id)))
@@ -347,7 +349,17 @@ def test_the_demo_loads_once_with_a_full_class_and_a_waitlist(db, small_places, 
 
     days = [s.day for c in first.classes for s in c.sessions]
     assert min(days) < today() < max(days)
+    # The sessions already held have their registers taken; the demo learner has hours.
+    held = [s for c in first.classes for s in c.sessions if s.day < today() and not s.cancelled]
+    assert first.sessions_marked == len(held) > 0
+    marks = db.session.execute(
+        sa.select(Attendance.status, sa.func.count()).group_by(Attendance.status)
+    ).all()
+    assert {status for status, _ in marks} == {"present", "absent"}
+    hours = db.session.scalar(sa.select(LearnerYearHours).filter_by(user_id=hen.id))
+    assert hours is not None and hours.duration_ms > 0
+    counts[Attendance] = sum(number for _, number in marks)
     again = demo.load("24820")
-    assert again.enrolments_added == 0
+    assert again.enrolments_added == 0 and again.sessions_marked == 0
     for model, number in counts.items():
         assert db.session.scalar(sa.select(sa.func.count(model.id))) == number, model

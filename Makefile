@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format bench translations migrate demo clean
+.PHONY: install run test test-fast verifier lint format bench translations migrate demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,21 @@ run: demo
 
 ## make test: install, make sure Chromium is there, run every test (SQLite, and
 ## PostgreSQL when PORTAL_TEST_DATABASE_URL is set), browser tests included
-test: install
+test: install verifier
 	sh scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+## verifier: the npm packages of the Open Badges acceptance test (tests/credentials/js),
+## installed again when the lock file changes; skipped, with a note, where there is no npm
+VERIFIER := tests/credentials/js
+verifier:
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "verifier: npm not found; tests/credentials/test_verifier_core.py needs Node.js"; \
+	elif [ ! -f $(VERIFIER)/node_modules/.package-lock.json ] || \
+		[ $(VERIFIER)/package-lock.json -nt $(VERIFIER)/node_modules/.package-lock.json ]; then \
+		npm ci --prefix $(VERIFIER) --no-audit --no-fund; \
+	fi
 
 test-fast: install
 	$(BIN)/pytest -m "not e2e" -x -q

@@ -88,6 +88,13 @@ def _s3_prefix(raw: str) -> str:
     return validate_key(prefix) if prefix else ""
 
 
+def _credential_key(raw: str) -> str:
+    from courses.credentials.keys import parse_secret_key
+
+    parse_secret_key(raw)
+    return raw.strip()
+
+
 def _language(raw: str) -> str:
     from portal.i18n.languages import LANGUAGES
 
@@ -117,7 +124,8 @@ SETTINGS: tuple[Setting, ...] = (
         "ENV",
         _environment,
         "development",
-        "`production` requires an explicit secret key and turns on secure cookies.",
+        "`production` requires an explicit secret key and credential key, and turns on "
+        "secure cookies.",
     ),
     Setting(
         "SECRET_KEY",
@@ -263,6 +271,15 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "`adminEmail` of the OAI-PMH provider's Identify. Default: oai@ the base URL's host.",
     ),
+    Setting(
+        "CREDENTIAL_KEY",
+        _credential_key,
+        None,
+        "Ed25519 key that signs the Open Badges 3.0 credentials, as a Multikey "
+        "`secretKeyMultibase` (`z3u2…`; `python -m courses.credentials.keys` makes one); the "
+        "issuer is its `did:key`. Required in production; in development it is derived from "
+        "the secret key.",
+    ),
     Setting("DEFAULT_LANGUAGE", _language, "vi", "Interface language for new visitors."),
     Setting(
         "HTTPS",
@@ -289,6 +306,19 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:5000",
         "Public address of the portal, without a trailing slash; learning records name "
         "activities and learners with IRIs under it, e.g. `https://hoctapsuotdoi.gov.vn`.",
+    ),
+    Setting(
+        "XAPI_PAGE_SIZE",
+        _positive_int,
+        100,
+        "Most statements per page of the LRS's `GET /xapi/statements` (a smaller `limit` wins).",
+    ),
+    Setting(
+        "XAPI_MAX_ATTACHMENT_MB",
+        _positive_int,
+        20,
+        "Largest statement attachment the LRS accepts, in megabytes (keep it under "
+        "`PORTAL_MAX_UPLOAD_MB`).",
     ),
     Setting("LOG_LEVEL", str, "INFO", "Python logging level."),
     Setting(
@@ -336,6 +366,9 @@ def load(
     elif len(secret) < 16:
         raise ConfigError("PORTAL_SECRET_KEY is too short: use at least 16 characters")
 
+    if production and not values["CREDENTIAL_KEY"]:
+        raise ConfigError("PORTAL_CREDENTIAL_KEY is required when PORTAL_ENV=production")
+
     if values["STORAGE"] == "s3" and not values["S3_BUCKET"]:
         raise ConfigError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
     if bool(values["S3_ACCESS_KEY_ID"]) != bool(values["S3_SECRET_ACCESS_KEY"]):
@@ -370,9 +403,12 @@ def load(
         "PORTAL_IMPORT_MAX_BYTES": values["IMPORT_MAX_MB"] * 1024 * 1024,
         "PORTAL_IMPORT_MAX_ROWS": values["IMPORT_MAX_ROWS"],
         "PORTAL_OAI_PAGE_SIZE": values["OAI_PAGE_SIZE"],
+        "PORTAL_XAPI_PAGE_SIZE": values["XAPI_PAGE_SIZE"],
+        "PORTAL_XAPI_MAX_ATTACHMENT_BYTES": values["XAPI_MAX_ATTACHMENT_MB"] * 1024 * 1024,
         "PORTAL_OAI_TOKEN_SECONDS": values["OAI_TOKEN_SECONDS"],
         "PORTAL_OAI_ADMIN_EMAIL": values["OAI_ADMIN_EMAIL"],
         "PORTAL_IMPORT_MAX_UNZIPPED_BYTES": values["IMPORT_MAX_UNZIPPED_MB"] * 1024 * 1024,
+        "PORTAL_CREDENTIAL_KEY": values["CREDENTIAL_KEY"],
         "PORTAL_DEFAULT_LANGUAGE": values["DEFAULT_LANGUAGE"],
         "PORTAL_HTTPS": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",

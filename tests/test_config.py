@@ -43,6 +43,7 @@ def test_production_turns_on_secure_cookies_and_https(tmp_path):
             "PORTAL_ENV": "production",
             "PORTAL_INSTANCE_PATH": str(tmp_path),
             "PORTAL_SECRET_KEY": "x" * 32,
+            "PORTAL_CREDENTIAL_KEY": "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq",
         }
     )
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]

@@ -1,8 +1,10 @@
 """URL rules of the centres' pages (``/centres``). Each area of the feature adds its own
-rules: centres, programmes, classes and enrolment (``views``), spreadsheet imports
-(``import_views``), sessions, attendance and results (``attendance_views``) and reports
-(``report_views``). Signing in links a new account to the person a centre recorded before
-(``operations.link_account``), within the sign-in request's transaction."""
+rules: the public directory, centre profiles and class pages, with joining and leaving a class
+(``public_views``); managing a centre, its staff, programmes and classes (``views``); a class's
+roster, enrolment and sessions (``roster_views``); spreadsheet imports (``import_views``);
+attendance and results (``attendance_views``); and reports (``report_views``). Signing in
+links a new account to the person a centre recorded before (``operations.link_account``),
+within the sign-in request's transaction."""
 
 from typing import Any
 
@@ -10,11 +12,19 @@ from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 from flask_login import user_logged_in
 
-from portal.centres import attendance_views, import_views, operations, report_views, views
+from portal.centres import (
+    attendance_views,
+    import_views,
+    operations,
+    public_views,
+    report_views,
+    roster_views,
+    views,
+)
 
 bp = Blueprint("centres", __name__, template_folder="templates", url_prefix="/centres")
 
-for area in (views, import_views, attendance_views, report_views):
+for area in (public_views, views, roster_views, import_views, attendance_views, report_views):
     area.register(bp)
 
 

@@ -24,16 +24,19 @@ a no-op ``UPDATE`` — the same effect as ``BEGIN IMMEDIATE`` for this transacti
 work when :func:`record` is the first thing the transaction does; requests that write (POST)
 begin with ``BEGIN IMMEDIATE`` anyway (the factory's ``begin`` hook).
 
-Not yet handled: the LRS's own statement filters and "more" paging (issue 7) — the indexed
-columns they need are here; attachments (xAPI statement attachments) are not stored.
+The LRS (:mod:`courses.xapi`) stores the statements it receives through :func:`record` too,
+and listens to :data:`recorded` to index the agents and activities each statement names.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 
 from courses.records import iri, summaries, verbs
 from courses.records.models import Statement
@@ -76,18 +79,33 @@ __all__ = [
     "parse_timestamp",
     "rebuild",
     "record",
+    "recorded",
     "void",
 ]
 
+# Sent with the new row (and its Parsed) when record() stores a statement (not on a resend),
+# in the same transaction: the LRS keeps the agents and activities it names for its filters.
+recorded = Namespace().signal("statement-recorded")
+_VERSION = re.compile(r"[12]\.0(?:\.\d+)?")
 
-def record(statement: dict[str, Any], *, authority: Any = None) -> Statement:
+
+def record(
+    statement: dict[str, Any],
+    *,
+    authority: Any = None,
+    stored: datetime | None = None,
+    unknown_target_ok: bool = False,
+) -> Statement:
     """Store one xAPI statement and update the summaries it touches; return its row.
 
     ``authority`` is a portal user (``User``), an xAPI Agent dict, or None for the portal
     itself. Resending a stored statement (same id, same content) changes nothing and returns
     the stored row; the same id with other content raises ``StatementError("conflict")``.
-    A voiding statement (verb ``voided``, object a StatementRef) flags its target."""
-    stored = now()
+    A voiding statement (verb ``voided``, object a StatementRef) flags its target; with
+    ``unknown_target_ok`` (the LRS: xAPI forbids refusing it) a voiding statement whose
+    target is not stored is kept and voids nothing. ``stored`` (default: now) lets a batch
+    share one moment. A ``version`` the sender gave (1.0.x or 2.0.x) is kept."""
+    stored = stored or now()
     parsed = normalise(statement, stored=stored)
 
     target = None
@@ -96,15 +114,17 @@ def record(statement: dict[str, Any], *, authority: Any = None) -> Statement:
         target = db.session.scalar(
             sa.select(Statement).where(Statement.statement_id == parsed.voids)
         )
-        if target is None:
+        if target is None and not unknown_target_ok:
             raise StatementError("unknown_statement", f"statement {parsed.voids} is not stored")
-        if target.verb_iri == verbs.VOIDED:
+        if target is not None and target.verb_iri == verbs.VOIDED:
             raise StatementError("invalid_void", "a voiding statement cannot be voided")
 
     data = parsed.data
     data["stored"] = format_timestamp(stored)
     data["authority"] = _authority(authority)
-    data["version"] = XAPI_VERSION
+    sent_version = data.get("version")
+    keep = isinstance(sent_version, str) and _VERSION.fullmatch(sent_version)
+    data["version"] = sent_version if keep else XAPI_VERSION
     row = _insert(_values(parsed, data), parsed.user_id)
     if row is None:
         existing = db.session.scalar(
@@ -118,8 +138,9 @@ def record(statement: dict[str, Any], *, authority: Any = None) -> Statement:
         return existing
     if target is not None:
         summaries.void(target)
-    else:
+    elif parsed.voids is None:
         summaries.apply(row, parsed.lesson_count)
+    recorded.send(row, parsed=parsed)
     logger.debug("statement %s recorded: %s %s", row.statement_id, row.verb_iri, row.activity_iri)
     return row
 

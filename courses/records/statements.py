@@ -294,6 +294,8 @@ def normalise(statement: Any, *, stored: datetime) -> Parsed:
         data["object"] = check_agent(obj, "object", code="invalid_object")[0]
     elif kind != "SubStatement":
         raise StatementError("invalid_object", f"object.objectType {kind!r} is unknown")
+    elif isinstance(obj.get("context"), dict):  # its contextActivities as lists too
+        obj["context"] = _check_context(obj["context"])
     if verb["id"] == verbs.VOIDED and kind != "StatementRef":
         raise StatementError("invalid_void", "a voiding statement's object is a StatementRef")
     if verb["id"] != verbs.VOIDED:

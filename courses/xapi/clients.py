@@ -80,7 +80,7 @@ def issue(
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise ClientError("a client needs a name of 1 to 200 characters")
-    secret = secrets.token_urlsafe(32)
+    secret = secrets.token_hex(32)  # hex: never starts with "-", read as an option by CLIs
     client = LrsClient(
         name=name,
         key=secrets.token_hex(10),
@@ -114,11 +114,24 @@ def authenticate(key: str | None, secret: str | None) -> LrsClient | None:
         return None
     if client.revoked_at is not None:
         return None
-    moment = datetime.now(UTC)
-    last = client.last_used_at
-    if last is None or moment - last.replace(tzinfo=last.tzinfo or UTC) > _TOUCH_EVERY:
-        client.last_used_at = moment
     return client
+
+
+def touch_due(client: LrsClient, moment: datetime) -> bool:
+    """Whether the client's ``last_used_at`` is old enough to be written again."""
+    last = client.last_used_at
+    return last is None or moment - last.replace(tzinfo=last.tzinfo or UTC) > _TOUCH_EVERY
+
+
+def touch(client_id: int, moment: datetime) -> None:
+    """Write the client's ``last_used_at`` in a transaction of its own, after the request's
+    (see :func:`courses.xapi.protocol.init_app`): a GET's transaction stays read-only, which
+    on SQLite must not turn into a writer late (its snapshot may be stale by then). The
+    ``UPDATE`` comes first in its transaction, so it just waits its turn for the lock."""
+    db.session.execute(
+        sa.update(LrsClient).where(LrsClient.id == client_id).values(last_used_at=moment)
+    )
+    db.session.commit()
 
 
 def allows(client: LrsClient, scope: str) -> bool:

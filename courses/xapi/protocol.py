@@ -7,17 +7,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 from limits import parse_many
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from courses.records.statements import XAPI_VERSION
 from courses.xapi import clients
 from courses.xapi.models import LrsClient
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,9 @@ def _authenticate() -> Response | None:
         response.headers["WWW-Authenticate"] = 'Basic realm="xAPI", charset="UTF-8"'
         return response
     g.xapi_client = client
+    moment = datetime.now(UTC)
+    if clients.touch_due(client, moment):
+        g.xapi_touch = (client.id, moment)
     for item in parse_many(client.rate_limit):
         if not limiter.limiter.hit(item, "xapi", client.key):
             response = error(429, f"rate limit {client.rate_limit} reached")
@@ -103,6 +108,18 @@ def init_app(app: Flask) -> None:
         if request.path.startswith(PREFIX) or request.path == PREFIX.rstrip("/"):
             response.headers[VERSION_HEADER] = XAPI_VERSION
         return response
+
+    @app.teardown_request
+    def touch_client(exc: BaseException | None) -> None:
+        # After the request's own commit or rollback (portal.app.commit_request).
+        due = g.pop("xapi_touch", None)
+        if due is None or exc is not None:
+            return
+        try:
+            clients.touch(*due)
+        except SQLAlchemyError as error:  # a busy database: the next request writes it
+            db.session.rollback()
+            logger.warning("LRS client %s: last use not recorded: %s", due[0], error)
 
 
 def not_found(message: str) -> None:

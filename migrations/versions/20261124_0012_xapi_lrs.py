@@ -128,6 +128,42 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_xapi_statement_links_statement_pk"), ["statement_pk"], unique=False
         )
+    _link_stored_statements()
+
+
+def _link_stored_statements(batch: int = 1000) -> None:
+    """The agents and activities of the statements stored before the LRS, so its filters
+    find them too. The keys come from the LRS's own code (they must be the ones its filters
+    compute), read in primary-key batches."""
+    from courses.xapi.links import links_of
+
+    bind = op.get_bind()
+    statements = sa.table("learning_statements", sa.column("id"), sa.column("data", sa.JSON()))
+    links = sa.table(
+        "xapi_statement_links",
+        sa.column("statement_pk"),
+        sa.column("kind"),
+        sa.column("value"),
+        sa.column("related"),
+    )
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(statements.c.id, statements.c.data)
+            .where(statements.c.id > last)
+            .order_by(statements.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        values = [
+            {"statement_pk": pk, "kind": kind, "value": value, "related": related}
+            for pk, data in rows
+            for kind, value, related in sorted(links_of(data))
+        ]
+        if values:
+            bind.execute(links.insert(), values)
+        last = rows[-1][0]
 
 
 def downgrade():

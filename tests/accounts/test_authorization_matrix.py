@@ -14,7 +14,8 @@ ROLES = ("anonymous", "learner", "teacher", "staff", "reviewer", "approver", "ad
 # redirected), "signed_in" (any account), "admin", "teacher" (teachers and admins),
 # "reviewer" (reviewers and admins), "teacher_or_reviewer", "signed_in_api" (any account;
 # anonymous callers get a 401 problem, not a redirect), "officer" (reviewers, approvers and
-# admins), "approver" (approvers and admins), "reviewer_only" (reviewers, not admins).
+# admins), "approver" (approvers and admins), "reviewer_only" (reviewers, not admins),
+# "lrs_client" (the LRS: Basic-auth credentials only, whoever is signed in).
 POLICY = {
     "static": "public",
     "pages.home": "public",
@@ -33,6 +34,8 @@ POLICY = {
     "certificates.verify": "public",
     "certificates.qr": "public",
     "certificates.pdf": "public",  # a certificate is public to whoever holds its code
+    "certificates.credential": "public",  # its Open Badges 3.0 credential, likewise
+    "certificates.status_list": "public",  # revocation lists, for every verifier
     "certificates.mine": "signed_in",
     "resources.index": "public",
     "resources.detail": "public",  # drafts answer 404 to everyone but their editors
@@ -162,12 +165,17 @@ POLICY = {
     # OAI-PMH (issue 7): the published resources' metadata, for every harvester
     "oai.endpoint": "public",
     "oai.schema": "public",
+    # the learning record store (issue 7): programs holding Basic-auth credentials, never a
+    # session ("lrs_client"); About is open to everyone
+    "xapi.about": "public",
 }
 PREFIX_POLICY = {
     "accounts_admin.": "admin",
     "places.": "admin",
     "certificates_admin.": "admin",
     "recognition_admin.": "admin",
+    "xapi_admin.": "admin",  # the LRS's credentials page
+    "xapi.": "lrs_client",
     "centres.": "signed_in",  # every other page of the centres: 404 outside one's centres
 }
 
@@ -188,6 +196,8 @@ def expected_statuses(policy: str, role: str) -> set[int]:
         return ok
     if policy == "guest":
         return ok if role == "anonymous" else {302}
+    if policy == "lrs_client":  # a session opens nothing: 400 (no version header) or 401
+        return {400, 401}
     if policy == "signed_in_api":  # JSON for a session: anonymous callers get a 401 problem
         return {401} if role == "anonymous" else ok
     if role == "anonymous":

@@ -29,8 +29,8 @@ MOST_PER_LESSON_PAGE = 9
 # release.
 MOST_PER_FIRST_LESSON_VISIT = MOST_PER_LESSON_PAGE + 3
 # Savepoint, user, course (with its titles, modules, lessons and quizzes), enrolment (locked),
-# credited time, done lessons, record() (4), enrolment UPDATE (where to resume), release.
-MOST_PER_COMPLETION = 12
+# credited time, done lessons, record() (5), enrolment UPDATE (where to resume), release.
+MOST_PER_COMPLETION = 13
 # Savepoint, user, course (with modules, lessons, quizzes), its texts, lesson and module
 # titles, enrolment, done lessons, prerequisites, roles, release.
 MOST_PER_COURSE_PAGE = 11

@@ -1,0 +1,59 @@
+"""Storing statements sent to the LRS: the strict checks (:mod:`courses.xapi.validation`),
+attachments and signatures, then :func:`courses.records.operations.record` for each, with
+the client as authority, so outside statements feed the summaries as the portal's own do.
+Operations flush and never commit: a batch is stored whole or not at all."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from courses.records import operations
+from courses.xapi import activities, attachments, clients, signatures, validation
+from courses.xapi.models import LrsClient
+from courses.xapi.validation import Invalid
+
+logger = logging.getLogger(__name__)
+
+# Set by the LRS itself: a client's claim is not kept.
+_SET_BY_LRS = ("authority", "stored")
+
+
+def check(statements: list[Any], parts: dict[str, tuple[str, bytes]]) -> None:
+    """Refuse (:class:`Invalid`) a batch with a statement breaking xAPI's rules, an id used
+    twice, attachments without their parts (or parts without attachments), or a signature
+    that does not hold."""
+    ids = set()
+    for statement in statements:
+        validation.statement(statement)
+        if statement.get("id") is not None:
+            key = statement["id"].lower()
+            if key in ids:
+                raise Invalid(f"the id {key} is used twice in the batch")
+            ids.add(key)
+    attachments.check(statements, parts)
+    for statement in statements:
+        signatures.verify(statement, parts)
+
+
+def store(
+    statements: list[dict[str, Any]], parts: dict[str, tuple[str, bytes]], client: LrsClient
+) -> list[str]:
+    """Store checked statements and their attachments; return their ids, in order. One
+    ``stored`` moment for the batch; a voiding statement whose target is unknown is kept."""
+    attachments.store(parts)
+    authority = clients.authority(client)
+    moment = datetime.now(UTC)
+    rows = [
+        operations.record(
+            {k: v for k, v in statement.items() if k not in _SET_BY_LRS},
+            authority=authority,
+            stored=moment,
+            unknown_target_ok=True,
+        )
+        for statement in statements
+    ]
+    activities.remember_all(row.data for row in rows)
+    logger.debug("LRS client %s stored %d statements", client.key, len(rows))
+    return [row.statement_id for row in rows]

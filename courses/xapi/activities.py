@@ -29,15 +29,16 @@ INTERACTION_PARTS = ("interactionType", "correctResponsesPattern", *COMPONENT_LI
 CONTEXT_GROUPS = ("parent", "grouping", "category", "other")
 
 
-def _named(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every Activity object a statement (or sub-statement) names."""
+def named(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every Activity object a statement (or sub-statement) names: its object, its context
+    activities, and those of its sub-statement (the objects themselves, not copies)."""
     obj = data.get("object")
     if isinstance(obj, dict):
         kind = obj.get("objectType", "Activity")
         if kind == "Activity":
             yield obj
         elif kind == "SubStatement":
-            yield from _named(obj)
+            yield from named(obj)
     context = data.get("context")
     groups = context.get("contextActivities") if isinstance(context, dict) else None
     if isinstance(groups, dict):
@@ -52,7 +53,7 @@ def definitions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The non-empty definitions a statement gives, by activity IRI (merged, in order, when
     it names the same activity twice)."""
     found: dict[str, dict[str, Any]] = {}
-    for activity in _named(data):
+    for activity in named(data):
         definition = activity.get("definition")
         key = activity.get("id")
         if isinstance(definition, dict) and definition and isinstance(key, str):
@@ -133,6 +134,18 @@ def remember_all(statements: Iterable[dict[str, Any]], *, define: bool = True) -
             row.definition = merged
             row.updated_at = moment
     db.session.flush()
+
+
+def canonical_definitions(iris: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The canonical definitions of these activities, by IRI, in one ``SELECT`` (none when
+    there is no IRI); an activity no statement defined is missing."""
+    wanted = set(iris)
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        sa.select(LrsActivity.iri, LrsActivity.definition).where(LrsActivity.iri.in_(wanted))
+    )
+    return {key: definition for key, definition in rows if definition}
 
 
 def canonical(activity_iri: str) -> dict[str, Any]:

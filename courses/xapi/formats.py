@@ -1,12 +1,16 @@
 """The ``format`` of statements the Statements resource returns: ``exact`` (as stored),
 ``ids`` (agents, groups, activities and verbs reduced to their identifiers) or
-``canonical`` (every language map reduced to the one language the client prefers, from its
-``Accept-Language`` header)."""
+``canonical`` (every Activity with the LRS's canonical definition,
+:mod:`courses.xapi.activities`, then every language map reduced to the one language the
+client prefers, from its ``Accept-Language`` header)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
+
+from courses.xapi import activities
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 _AGENT_PLACES = ("actor", "authority")
@@ -55,10 +59,30 @@ def _agent_ids(agent: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def canonical(statement: dict[str, Any], choose: Callable[[list[str]], str | None]) -> Any:
-    """The statement with each language map reduced to the language ``choose`` picks
-    among its keys."""
-    return _languages(statement, choose)
+def canonical(
+    statements: list[dict[str, Any]], choose: Callable[[list[str]], str | None]
+) -> list[dict[str, Any]]:
+    """Copies of the statements with every Activity (object, context activities, and those
+    of a sub-statement) carrying the canonical definition the LRS keeps for it, read in one
+    query for all of them, then each language map reduced to the language ``choose`` picks
+    among its keys. An activity the LRS keeps no definition for (say, one only the portal's
+    own statements name) keeps the statement's.
+
+    Verbs keep the ``display`` the statement gave, language-filtered: the LRS keeps no
+    canonical display of a verb (xAPI leaves the choice to it), so the statement's own is
+    the best it knows."""
+    copies = copy.deepcopy(statements)
+    named = [
+        activity
+        for statement in copies
+        for activity in activities.named(statement)
+        if isinstance(activity.get("id"), str)
+    ]
+    known = activities.canonical_definitions(activity["id"] for activity in named)
+    for activity in named:
+        if activity["id"] in known:
+            activity["definition"] = known[activity["id"]]
+    return [_languages(statement, choose) for statement in copies]
 
 
 _MAPS = {"display", "name", "description"}

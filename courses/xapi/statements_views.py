@@ -94,33 +94,31 @@ def get_statements() -> Response:
         row = queries.single(query)
         if row is None or (mine and links.agent_key(row.data.get("authority")) != mine):
             return _with_consistency(error(404, "no such statement"))
-        response = _answer(query, row.data, [row.data])
+        response = _answer(query, _format(query, [row.data])[0], [row.data])
         response.last_modified = row.stored
         return _with_consistency(response)
     size = current_app.config["PORTAL_XAPI_PAGE_SIZE"]
     rows, more = queries.page(query, authority_key=mine, page_size=size)
-    result: dict[str, Any] = {"statements": [_format(query, row.data) for row in rows]}
+    result: dict[str, Any] = {"statements": _format(query, [row.data for row in rows])}
     result["more"] = ""
     if more:
         token = queries.more_token(query, (rows[-1].stored, rows[-1].id))
         result["more"] = f"{request.script_root}/xapi/statements?more={token}"
-    return _with_consistency(_answer(query, result, [row.data for row in rows], formatted=True))
+    return _with_consistency(_answer(query, result, [row.data for row in rows]))
 
 
-def _format(query: queries.Query, data: dict[str, Any]) -> dict[str, Any]:
+def _format(query: queries.Query, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The statements in the asked format; ``canonical`` reads the definitions of all their
+    activities at once."""
     if query.format == "ids":
-        return formats.ids(data)
+        return [formats.ids(data) for data in found]
     if query.format == "canonical":
-        return formats.canonical(data, request.accept_languages.best_match)
-    return data
+        return formats.canonical(found, request.accept_languages.best_match)
+    return found
 
 
-def _answer(
-    query: queries.Query, document: Any, carried: list[dict[str, Any]], formatted: bool = False
-) -> Response:
+def _answer(query: queries.Query, document: Any, carried: list[dict[str, Any]]) -> Response:
     """JSON, or ``multipart/mixed`` with the attachments of the ``carried`` statements."""
-    if not formatted:
-        document = _format(query, document)
     raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     if not query.attachments:
         return Response(raw, mimetype="application/json")

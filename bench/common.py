@@ -33,10 +33,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
+def get(
+    port: int, path: str, timeout: float = 5.0, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request("GET", path, headers=HEADERS)
+        conn.request("GET", path, headers=headers or HEADERS)
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -121,10 +123,19 @@ def gunicorn(
 
 
 def load(
-    port: int, path: str, *, requests: int, concurrency: int, time_limit: float
+    port: int,
+    path: str,
+    *,
+    requests: int,
+    concurrency: int,
+    time_limit: float,
+    headers: dict[str, str] | None = None,
+    bodies: list[bytes] | None = None,
 ) -> tuple[int, int, float, list[float]]:
     """GET ``path`` ``requests`` times from ``concurrency`` threads (or until
-    ``time_limit`` seconds pass); return (done, errors, seconds, latencies in ms)."""
+    ``time_limit`` seconds pass); return (done, errors, seconds, latencies in ms). With
+    ``bodies``, the n-th request POSTs ``bodies[n]`` instead. An error is an answer other
+    than 200."""
     tickets = itertools.count()  # next() on a count is atomic in CPython
     started = time.perf_counter()
     deadline = started + time_limit
@@ -134,10 +145,13 @@ def load(
         latencies: list[float] = []
         errors = 0
         try:
-            while next(tickets) < requests and time.perf_counter() < deadline:
+            while (n := next(tickets)) < requests and time.perf_counter() < deadline:
                 t0 = time.perf_counter()
                 try:
-                    conn.request("GET", path, headers=HEADERS)
+                    if bodies is None:
+                        conn.request("GET", path, headers=headers or HEADERS)
+                    else:
+                        conn.request("POST", path, bodies[n], headers=headers or HEADERS)
                     response = conn.getresponse()
                     response.read()
                     ok = response.status == 200

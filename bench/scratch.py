@@ -114,14 +114,20 @@ def step(label: str, work: Callable[[], Any]) -> Any:
     return result
 
 
-def timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
-    """Median and slowest seconds of ``runs`` calls after one warm-up."""
+def samples(call: Callable[[], Any], runs: int) -> list[float]:
+    """Seconds of each of ``runs`` calls after one warm-up."""
     call()
     seconds = []
     for _ in range(runs):
         start = time.perf_counter()
         call()
         seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """Median and slowest seconds of ``runs`` calls after one warm-up."""
+    seconds = samples(call, runs)
     return statistics.median(seconds), max(seconds)
 
 

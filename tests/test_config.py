@@ -89,3 +89,15 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for setting in SETTINGS:
         assert f"`{setting.env}`" in readme, setting.env
+
+
+def test_postgresql_plans_every_query_for_its_values(db) -> None:
+    """psycopg prepares repeated queries on the server; PostgreSQL must not switch them to
+    a generic plan (see ``portal.config._engine_options``)."""
+    import sqlalchemy as sa
+    from flask import current_app
+
+    if db.engine.dialect.name != "postgresql":  # SQLite has no such option
+        assert "connect_args" not in current_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        return
+    assert db.session.execute(sa.text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"

@@ -159,14 +159,18 @@ def check_agent(
     return agent, f"{ifi}:{agent[ifi]}"
 
 
-def _user_id_of(actor: dict[str, Any]) -> int | None:
-    account = actor.get("account")
-    if actor.get("objectType") != "Agent" or not isinstance(account, dict):
+def user_id_of(actor: Any) -> int | None:
+    """The portal user an Agent names (an account on the portal's home page), else None."""
+    if not isinstance(actor, dict):
         return None
-    if account.get("homePage", "").rstrip("/") != iri.base_url():
+    account = actor.get("account")
+    if actor.get("objectType", "Agent") != "Agent" or not isinstance(account, dict):
+        return None
+    home = account.get("homePage")
+    if not isinstance(home, str) or home.rstrip("/") != iri.base_url():
         return None
     name = account.get("name", "")
-    return int(name) if name.isdigit() and len(name) < 12 else None
+    return int(name) if isinstance(name, str) and name.isdigit() and len(name) < 12 else None
 
 
 def _number(value: Any, what: str) -> float:
@@ -331,7 +335,7 @@ def normalise(statement: Any, *, stored: datetime) -> Parsed:
     return Parsed(
         data=data,
         sent_timestamp=sent_timestamp,
-        user_id=_user_id_of(data["actor"]),
+        user_id=user_id_of(data["actor"]),
         actor_key=actor_key[:512],
         verb_iri=verb["id"],
         activity_iri=activity_iri,

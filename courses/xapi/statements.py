@@ -9,10 +9,15 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from courses.records import operations
+import sqlalchemy as sa
+
+from courses.records import operations, verbs
+from courses.records.models import Statement
+from courses.records.statements import user_id_of
 from courses.xapi import activities, attachments, clients, signatures, validation
 from courses.xapi.models import LrsClient
 from courses.xapi.validation import Invalid
+from portal.extensions import db
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +42,32 @@ def check(statements: list[Any], parts: dict[str, tuple[str, bytes]]) -> None:
         signatures.verify(statement, parts)
 
 
+def _learners(statements: list[dict[str, Any]]) -> set[int | None]:
+    """The portal users whose summaries the batch changes: its actors, and the actors of
+    the statements its voiding statements target."""
+    users = {user_id_of(statement.get("actor")) for statement in statements}
+    targets = [
+        statement["object"].get("id")
+        for statement in statements
+        if statement.get("verb", {}).get("id") == verbs.VOIDED
+        and isinstance(statement.get("object"), dict)
+    ]
+    if targets:
+        users.update(
+            db.session.scalars(
+                sa.select(Statement.user_id).where(Statement.statement_id.in_(targets))
+            )
+        )
+    return users
+
+
 def store(
     statements: list[dict[str, Any]], parts: dict[str, tuple[str, bytes]], client: LrsClient
 ) -> list[str]:
     """Store checked statements and their attachments; return their ids, in order. One
     ``stored`` moment for the batch; a voiding statement whose target is unknown is kept."""
     attachments.store(parts)
+    operations.lock_learners(_learners(statements))
     authority = clients.authority(client)
     moment = datetime.now(UTC)
     rows = [

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from courses.records import summaries
+from courses.records.operations import lock_learners
 from portal.accounts.models import User
 from portal.centres import records
 from portal.centres.models import (
@@ -142,6 +143,7 @@ def take_attendance(
         raise AttendanceError("bad_status")
     lock_class(session.centre_class)
     lines = register(session)
+    lock_learners(line.person.user_id for line in lines)
     known = {line.enrolment.id for line in lines}
     if any(enrolment_id not in known for enrolment_id in marks):
         raise AttendanceError("not_in_class")
@@ -268,6 +270,7 @@ def set_results(centre_class: CentreClass, results: dict[int, Result], *, by: Us
     _check_results(centre_class, results)
     lock_class(centre_class)
     pairs = results_roster(centre_class)
+    lock_learners(person.user_id for _enrolment, person in pairs)
     known = {enrolment.id for enrolment, _person in pairs}
     if any(enrolment_id not in known for enrolment_id in results):
         raise AttendanceError("not_in_class")

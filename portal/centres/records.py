@@ -280,6 +280,7 @@ def sync_session(session: ClassSession, by: User) -> int:
             Person.user_id.is_not(None),
         )
     ).all()
+    operations.lock_learners(user_id for _attendance, user_id, _voided in rows)
     count = 0
     for attendance, user_id, is_voided in rows:
         live = attendance.statement_id is not None and is_voided is False

@@ -121,3 +121,65 @@ def test_the_migration_links_statements_stored_before(backend: str, tmp_path_fac
         ("activity", data["object"]["id"], False),
         ("activity", "http://example.com/c", True),
     }
+
+
+def test_batches_about_the_same_learners_in_other_orders_do_not_deadlock(
+    committed_app: Any,
+) -> None:
+    """Each batch changes the summaries of six portal users; two writers send them in
+    opposite orders. Without the learner locks (records.operations.lock_learners) PostgreSQL
+    finds a deadlock and one batch fails; with them, the second waits for the first."""
+    from courses.records import iri
+    from portal.accounts import operations as accounts
+
+    headers = _credentials(committed_app)
+    with committed_app.app_context():
+        users = [
+            accounts.create_user(
+                full_name=f"Learner {n}", password="x" * 12, phone=f"09120099{n:02d}"
+            )
+            for n in range(6)
+        ]
+        db.session.commit()
+        ids = [user.id for user in users]
+        base = iri.base_url()
+        course = iri.activity_iri("course", 1)
+        lesson = iri.activity_iri("lesson", 1)
+
+    def batch(order: list[int]) -> list[dict[str, Any]]:
+        return [
+            statement(
+                actor={"objectType": "Agent", "account": {"homePage": base, "name": str(uid)}},
+                object={"objectType": "Activity", "id": lesson},
+                result={"duration": "PT10M"},
+                context={"contextActivities": {"parent": [{"id": course}]}},
+            )
+            for uid in order
+        ]
+
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(2)
+
+    def write(order: list[int]) -> None:
+        client = committed_app.test_client()
+        start.wait()
+        for _ in range(8):
+            response = client.post("/xapi/statements", json=batch(order), headers=headers)
+            with lock:
+                statuses.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=write, args=(ids,)),
+        threading.Thread(target=write, args=(ids[::-1],)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 16
+    with committed_app.app_context():
+        stored = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Statement).where(Statement.user_id.in_(ids))
+        )
+    assert stored == 16 * 6

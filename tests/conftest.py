@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,6 +40,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from portal.i18n.cli import compile_all
 
     compile_all()
+
+
+@contextlib.contextmanager
+def loopback_server(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port from a thread; yield its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
 
 
 @contextlib.contextmanager

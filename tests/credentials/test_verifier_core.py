@@ -14,16 +14,15 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from courses.certificates import operations
 from portal.extensions import db
+from tests.conftest import loopback_server
 
 JS = Path(__file__).resolve().parent / "js"
 
@@ -46,17 +45,9 @@ def node() -> str:
 @pytest.fixture
 def served(committed_app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
     """The app on a free loopback port; its base URL is that address."""
-    server = make_server("127.0.0.1", 0, committed_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    monkeypatch.setitem(committed_app.config, "PORTAL_BASE_URL", base)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback_server(committed_app) as base:
+        monkeypatch.setitem(committed_app.config, "PORTAL_BASE_URL", base)
         yield committed_app, base
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 def _issue(app: Any) -> dict[str, str]:

@@ -4,7 +4,6 @@ own records incrementally."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -12,31 +11,23 @@ from typing import Any
 import pytest
 from sickle import Sickle
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from courses.oai import harvester
 from courses.oai.models import HarvestedRecord, HarvestSource
 from courses.resources import operations
 from courses.resources.queries import get_resource
 from portal.extensions import db
+from tests.conftest import loopback_server
 from tests.oai.conftest import make_published
 
 
 @pytest.fixture
 def served(committed_app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
     """The app on a free loopback port; its base URL is that address."""
-    server = make_server("127.0.0.1", 0, committed_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    monkeypatch.setitem(committed_app.config, "PORTAL_BASE_URL", base)
-    monkeypatch.setitem(committed_app.config, "PORTAL_OAI_PAGE_SIZE", 3)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback_server(committed_app) as base:
+        monkeypatch.setitem(committed_app.config, "PORTAL_BASE_URL", base)
+        monkeypatch.setitem(committed_app.config, "PORTAL_OAI_PAGE_SIZE", 3)
         yield committed_app, base
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 def teacher_of(app: Any) -> Any:

@@ -74,12 +74,23 @@ def _authenticate() -> Response | None:
     if clients.touch_due(client, moment):
         g.xapi_touch = (client.id, moment)
     for item in parse_many(client.rate_limit):
-        if not limiter.limiter.hit(item, "xapi", client.key):
+        if not _hit(item, client.key):
             response = error(429, f"rate limit {client.rate_limit} reached")
             reset, _remaining = limiter.limiter.get_window_stats(item, "xapi", client.key)
             response.headers["Retry-After"] = str(max(1, int(reset - time.time())))
             return response
     return None
+
+
+def _hit(item: Any, key: str) -> bool:
+    """Count one request against the client's limit; True while it is within. When the
+    limiter's storage (Redis) cannot be reached the request is served and a warning logged:
+    an outage of the counters must not take the learning record store down with it."""
+    try:
+        return bool(limiter.limiter.hit(item, "xapi", key))
+    except Exception as exc:  # redis' own errors, or limits' StorageError when wrapped
+        logger.warning("LRS rate limit of client %s not counted: %s", key, exc)
+        return True
 
 
 def _check_version() -> Response | None:

@@ -135,3 +135,30 @@ def test_last_use_is_recorded_after_the_request_at_most_once_a_minute(lrs: Lrs, 
     assert lrs.get("statements").status_code == 200
     db.session.refresh(client)
     assert client.last_used_at == first  # within the minute: not written again
+
+
+def test_an_unreachable_rate_limit_store_does_not_stop_the_lrs(
+    committed_app: Any, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Redis down (nothing listens on port 1): requests are served, with a warning."""
+    from portal.extensions import db as _db
+    from tests.conftest import make_app
+
+    app = make_app(
+        committed_app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path,
+        PORTAL_REDIS_URL="redis://127.0.0.1:1/0",
+    )
+    with app.app_context():
+        issued = clients.issue("App", scopes=["all"], rate_limit="2 per minute")
+        _db.session.commit()
+        headers = {
+            "Authorization": basic(issued.client.key, issued.secret),
+            "X-Experience-API-Version": "2.0.0",
+        }
+    client = app.test_client()
+    codes = [client.get("/xapi/statements", headers=headers).status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
+    assert "rate limit of client" in caplog.text
+    with app.app_context():
+        _db.engine.dispose()
